@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import Iterable
 
 from .schema import Span
 
@@ -97,12 +98,14 @@ def _trimmed(text: str, start: int, end: int) -> Span:
     return Span(start, end, text[start:end])
 
 
-def split_sentences(text: str) -> list[Span]:
+def split_sentences(text: str, keep_together: Iterable[tuple[int, int]] = ()) -> list[Span]:
     """Sentences by SCHEMA.md's rule, trimmed of white space, offsets into `text`.
 
     A newline always ends a sentence; ., ! and ? end one when white space and a
     character that is not lower case follow, unless the dot closes an
-    abbreviation or an initial.
+    abbreviation or an initial. Sentences that a span of `keep_together`
+    (start, end) would cross are merged, so that annotated entities are never
+    cut in two (gold data sometimes disagrees with the rule: "Stephen R . Covey").
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")
@@ -111,9 +114,19 @@ def split_sentences(text: str) -> list[Span]:
     for line in text.split("\n"):
         out.extend(_split_line(text, pos, pos + len(line)))
         pos += len(line) + 1
+    spans = sorted(keep_together)
+    if spans and out:
+        merged = [out[0]]
+        for sent in out[1:]:
+            prev = merged[-1]
+            if any(s < sent.start and e > prev.end for s, e in spans):
+                merged[-1] = Span(prev.start, sent.end, text[prev.start:sent.end])
+            else:
+                merged.append(sent)
+        out = merged
     return out
 
 
-def sentence_tokens(text: str) -> list[tuple[Span, list[Span]]]:
+def sentence_tokens(text: str, keep_together: Iterable[tuple[int, int]] = ()) -> list[tuple[Span, list[Span]]]:
     """Each sentence with its tokens: the unit the models and the CoNLL writer work on."""
-    return [(s, tokenize(text, s.start, s.end)) for s in split_sentences(text)]
+    return [(s, tokenize(text, s.start, s.end)) for s in split_sentences(text, keep_together)]

@@ -1,0 +1,5 @@
+"""`python -m warta`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,152 @@
+"""The `warta` command: thin typed wrappers over library functions.
+
+Each command parses its arguments, calls one library function and prints; the
+work itself lives in the library so that it can be used and tested from Python.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .corpus import FORMATS, CorpusFormatError, read_documents, write_documents
+from .corpus.conll import parse_label_map
+from .corpus.stats import corpus_stats, format_stats
+from .evaluation import evaluate, flatten, format_report
+from .schema import validate_all
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="warta: structured records from Indonesian news text.",
+)
+
+FormatOpt = typer.Option(None, help=f"Format ({', '.join(FORMATS)}); guessed from the file name if omitted.")
+LabelMapOpt = typer.Option(
+    None, "--label-map", help="CoNLL label map: a built-in name (nergrit, nerp, nerui, nerugm) or 'PERSON=PER,PLACE=LOC'."
+)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code)
+
+
+def _read(path: Path, fmt: Optional[str], label_map: Optional[str] = None, unknown: str = "drop"):
+    if not path.exists():
+        _fail(f"{path} does not exist")
+    try:
+        opts = {"label_map": label_map, "unknown": unknown} if (fmt or "") == "conll" or (
+            fmt is None and path.suffix.lower() in (".conll", ".bio", ".tsv", ".txt")) else {}
+        if label_map and not opts:
+            _fail("--label-map applies to CoNLL input only")
+        return list(read_documents(path, fmt, **opts))
+    except (CorpusFormatError, ValueError) as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def convert(
+    src: Path = typer.Argument(..., help="Input file."),
+    dst: Path = typer.Argument(..., help="Output file."),
+    from_: Optional[str] = typer.Option(None, "--from", help=f"Input format ({', '.join(FORMATS)})."),
+    to: Optional[str] = typer.Option(None, "--to", help=f"Output format ({', '.join(FORMATS)})."),
+    label_map: Optional[str] = LabelMapOpt,
+    unknown: str = typer.Option("drop", help="CoNLL labels outside the map: 'drop' (become O) or 'mark' (kept as unknown)."),
+) -> None:
+    """Convert a corpus between formats (JSONL, CoNLL/BIO, doccano, Label Studio, inline)."""
+    docs = _read(src, from_, label_map, unknown)
+    try:
+        n = write_documents(docs, dst, to)
+    except ValueError as exc:
+        _fail(str(exc))
+    typer.echo(f"wrote {len(docs)} documents ({n} units) to {dst}", err=True)
+
+
+@app.command()
+def validate(
+    path: Path = typer.Argument(..., help="Corpus file."),
+    fmt: Optional[str] = typer.Option(None, "--format", help=f"Format ({', '.join(FORMATS)})."),
+    label_map: Optional[str] = LabelMapOpt,
+) -> None:
+    """Check every SCHEMA.md rule; list the violations and exit 1 if there are any."""
+    docs = _read(path, fmt, label_map)
+    problems = validate_all(docs)
+    for v in problems:
+        typer.echo(str(v))
+    typer.echo(f"{len(docs)} documents, {len(problems)} violations", err=True)
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command(name="evaluate")
+def evaluate_cmd(
+    gold: Path = typer.Argument(..., help="Gold corpus."),
+    pred: Optional[Path] = typer.Argument(None, help="Predictions (same ids and texts)."),
+    gold_format: Optional[str] = typer.Option(None, help="Format of GOLD."),
+    pred_format: Optional[str] = typer.Option(None, help="Format of PRED."),
+    label_map: Optional[str] = LabelMapOpt,
+    labels: Optional[str] = typer.Option(None, help="Score only these entity labels, e.g. 'PER,ORG,LOC'."),
+    model: Optional[str] = typer.Option(None, help="Predict GOLD's texts with this model instead of reading PRED."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON with stable dotted keys."),
+    nested: bool = typer.Option(False, help="With --json: nested objects instead of dotted keys."),
+) -> None:
+    """Score predictions against gold: entities, relations, event triggers and arguments."""
+    gold_docs = _read(gold, gold_format, label_map)
+    if model is not None:
+        from .pipeline import predict_documents  # noqa: PLC0415 (needs the model extra)
+
+        pred_docs = predict_documents(gold_docs, model=model)
+    elif pred is None:
+        _fail("give PRED or --model")
+    else:
+        pred_docs = _read(pred, pred_format)
+    only = {x.strip() for x in labels.split(",") if x.strip()} if labels else None
+    try:
+        report = evaluate(gold_docs, pred_docs, labels=only)
+    except ValueError as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(report if nested else flatten(report), indent=1, ensure_ascii=False))
+    else:
+        typer.echo(format_report(report))
+
+
+@app.command()
+def stats(
+    path: Path = typer.Argument(..., help="Corpus file."),
+    fmt: Optional[str] = typer.Option(None, "--format", help=f"Format ({', '.join(FORMATS)})."),
+    label_map: Optional[str] = LabelMapOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Counts per entity label, relation, event type and role."""
+    docs = _read(path, fmt, label_map)
+    s = corpus_stats(docs)
+    typer.echo(json.dumps(s, indent=1, ensure_ascii=False) if as_json else format_stats(s))
+
+
+@app.command()
+def extract() -> None:
+    """Extract records from text (needs a trained model; not available yet)."""
+    _fail("`warta extract` needs the model stack, which this version does not ship yet.")
+
+
+@app.command()
+def train() -> None:
+    """Train a model (not available yet)."""
+    _fail("`warta train` is not implemented in this version yet.")
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except BrokenPipeError:  # `warta ... | head`
+        sys.stderr.close()
+
+
+if __name__ == "__main__":
+    main()
