@@ -134,10 +134,55 @@ def extract() -> None:
     _fail("`warta extract` needs the model stack, which this version does not ship yet.")
 
 
+def _source(spec: str):
+    """PATH[:FORMAT[:LABEL_MAP]] -> DataSource."""
+    from .training import DataSource
+
+    parts = spec.split(":")
+    return DataSource(path=parts[0], format=parts[1] if len(parts) > 1 and parts[1] else None,
+                      label_map=parts[2] if len(parts) > 2 else None)
+
+
 @app.command()
-def train() -> None:
-    """Train a model (not available yet)."""
-    _fail("`warta train` is not implemented in this version yet.")
+def train(
+    config: Optional[Path] = typer.Argument(None, help="TOML or YAML training config."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Output directory (overrides the config)."),
+    backbone: Optional[str] = typer.Option(None, help="Backbone: e5-small, a local directory or a hub id."),
+    train_files: Optional[list[str]] = typer.Option(None, "--train", help="Training file PATH[:FORMAT[:LABEL_MAP]] (repeatable)."),
+    dev_files: Optional[list[str]] = typer.Option(None, "--dev", help="Dev file PATH[:FORMAT[:LABEL_MAP]] (repeatable)."),
+    epochs: Optional[int] = typer.Option(None, help="Epochs."),
+    batch_size: Optional[int] = typer.Option(None, help="Windows per batch."),
+    max_len: Optional[int] = typer.Option(None, help="Subwords per window."),
+    seed: Optional[int] = typer.Option(None, help="Random seed."),
+    restart: bool = typer.Option(False, help="Ignore an existing checkpoint and start over."),
+    quiet: bool = typer.Option(False, help="No progress bars."),
+) -> None:
+    """Train (or resume training) an extractor; the best model on dev is written to OUTPUT/model."""
+    try:
+        from .training import TrainConfig, Trainer
+    except ImportError as exc:  # torch/transformers missing
+        _fail(f"training needs the model extra: pip install 'warta[models]' ({exc})")
+    try:
+        cfg = TrainConfig.from_file(config) if config else TrainConfig()
+    except (OSError, ValueError) as exc:
+        _fail(f"{config}: {exc}")
+    for name, value in (("output_dir", output), ("backbone", backbone), ("epochs", epochs),
+                        ("batch_size", batch_size), ("max_len", max_len), ("seed", seed)):
+        if value is not None:
+            setattr(cfg, name, value)
+    if train_files:
+        cfg.train = [_source(s) for s in train_files]
+    if dev_files:
+        cfg.dev = [_source(s) for s in dev_files]
+    if restart:
+        import shutil
+
+        shutil.rmtree(Path(cfg.output_dir) / "checkpoint", ignore_errors=True)
+    try:
+        state = Trainer(cfg, progress=not quiet, log=lambda m: typer.echo(m, err=True)).run()
+    except (ValueError, RuntimeError, CorpusFormatError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    typer.echo(f"best {cfg.select_metric} = {state['best']} (epoch {state['best_epoch']}); model in {cfg.output_dir}/model")
 
 
 def main() -> None:

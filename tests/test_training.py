@@ -1,0 +1,164 @@
+"""Training on the tiny stand-in model: the loss falls, saving and loading changes nothing, resume works."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from tiny import build_tiny_backbone  # noqa: E402
+
+from warta.models.extractor import ENTITY_TAGS, Extractor  # noqa: E402
+from warta.models.inference import predict_texts  # noqa: E402
+from warta.schema import validate_all  # noqa: E402
+from warta.training import DataSource, TrainConfig, Trainer, _partial_rows, batch_loss, build_extractor, make_examples  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory):
+    return build_tiny_backbone(tmp_path_factory.mktemp("tiny") / "bert")
+
+
+@pytest.fixture(scope="module")
+def data_files(tmp_path_factory, example_docs):
+    from warta.corpus import write_documents
+
+    d = tmp_path_factory.mktemp("data")
+    write_documents(example_docs, d / "train.jsonl")
+    (d / "ner.tsv").write_text("Budi\tB-PERSON\nke\tO\nBandung\tB-LOCATION\n\nAni\tB-PERSON\npulang\tO\n",
+                               encoding="utf-8")
+    return d
+
+
+def _cfg(tiny_dir, data_files, out, **kw):
+    base = dict(output_dir=str(out), backbone=str(tiny_dir), epochs=2, batch_size=2, max_len=64,
+                lr_encoder=1e-3, lr_heads=1e-2, dropout=0.0, freeze_embeddings=False, checkpoint_every=1, seed=3,
+                train=[DataSource(str(data_files / "train.jsonl")),
+                       DataSource(str(data_files / "ner.tsv"), label_map="nerui")],
+                dev=[DataSource(str(data_files / "train.jsonl"))])
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+def test_partial_labels_allow_unannotated_tags():
+    rows = _partial_rows(1, ("PER", "ORG", "LOC"))[0]
+    allowed = {ENTITY_TAGS.tags[i] for i in np.flatnonzero(rows)}
+    assert allowed == {"O", "B-ROLE", "I-ROLE", "B-LAW", "I-LAW", "B-QTY", "I-QTY", "B-DATE", "I-DATE"}
+
+
+def test_examples_cover_every_word_and_target(tiny_dir, data_files, example_docs, tmp_path):
+    ext = build_extractor(_cfg(tiny_dir, data_files, tmp_path, max_len=512))
+    exs = make_examples(example_docs[0], ext)
+    assert sum(int(ex.window.owned[i]) for ex in exs for i in range(len(ex.window.owned))) > 50
+    # every gold relation and argument is a positive candidate somewhere
+    assert sum(int((ex.rel[:, 7] > 0).sum()) for ex in exs) == len(example_docs[0].relations)
+    n_args = sum(len(ev.arguments) for ev in example_docs[0].events)
+    assert sum(int((ex.arg[:, 7] > 0).sum()) for ex in exs) == n_args
+    # a CoNLL sentence: no event targets, partial entity rows
+    conll = DataSource(str(data_files / "ner.tsv"), label_map="nerui").read()[0]
+    (ex,) = make_examples(conll, ext, annotated=("PER", "ORG", "LOC"), tasks=("entities",))
+    assert (ex.trig_target == -100).all() and len(ex.rel) == 0
+    assert ex.ent_allowed[1].sum() == 9  # "ke": O or any unannotated B/I
+
+
+def test_loss_falls(tiny_dir, data_files, example_docs, tmp_path):
+    cfg = _cfg(tiny_dir, data_files, tmp_path)
+    ext = build_extractor(cfg)
+    exs = [e for d in example_docs for e in make_examples(d, ext)]
+    opt = torch.optim.AdamW(ext.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(25):
+        loss, parts = batch_loss(ext, exs, cfg.loss_weights)
+        assert set(parts) == {"entities", "triggers", "relations", "arguments"}
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.detach()))
+    assert losses[-1] < 0.5 * losses[0]
+
+
+def test_train_save_load_resume(tiny_dir, data_files, example_docs, tmp_path):
+    out = tmp_path / "run"
+    state = Trainer(_cfg(tiny_dir, data_files, out), progress=False, log=lambda m: None).run()
+    assert state["epoch"] == 2 and state["finished"]
+    model_dir = out / "model"
+    info = json.loads((model_dir / "warta.json").read_text())
+    assert info["schema_version"] == "1" and info["training_data"][0]["sha256"]
+    assert "dev_metrics" in info
+    # a directory transformers can load
+    from transformers import AutoModel, AutoTokenizer
+
+    assert AutoModel.from_pretrained(model_dir).config.hidden_size == 32
+    assert AutoTokenizer.from_pretrained(model_dir).is_fast
+
+    texts = [d.text for d in example_docs]
+    a = Extractor.load(model_dir)
+    b = Extractor.load(model_dir)
+    pa, pb = predict_texts(a, texts), predict_texts(b, texts)
+    assert [d.to_dict() for d in pa] == [d.to_dict() for d in pb]
+    assert validate_all(pa) == []
+    for d in pa:
+        for e in d.entities:
+            assert 0.0 <= e.confidence <= 1.0
+
+    # resume: extending epochs continues from the checkpoint, not from scratch
+    logs = []
+    cfg3 = _cfg(tiny_dir, data_files, out, epochs=3)
+    state = Trainer(cfg3, progress=False, log=logs.append).run()
+    assert any("resumed" in m for m in logs)
+    assert [h["epoch"] for h in state["history"]] == [1, 2, 3]
+
+    # a different config refuses to resume into the same directory
+    with pytest.raises(RuntimeError, match="different config"):
+        Trainer(_cfg(tiny_dir, data_files, out, seed=4), progress=False, log=lambda m: None).run()
+
+
+def test_interrupted_run_resumes_to_the_same_result(tiny_dir, data_files, tmp_path):
+    """Kill after a few steps (simulated), resume, and get the same weights as an uninterrupted run."""
+    full = _cfg(tiny_dir, data_files, tmp_path / "full", epochs=1)
+    Trainer(full, progress=False, log=lambda m: None).run()
+
+    part = _cfg(tiny_dir, data_files, tmp_path / "part", epochs=1)
+
+    class Stop(Exception):
+        pass
+
+    import warta.training as tr
+
+    real = tr.batch_loss
+    calls = {"n": 0}
+
+    def flaky(*a, **k):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise Stop()
+        return real(*a, **k)
+
+    tr.batch_loss = flaky
+    try:
+        with pytest.raises(Stop):
+            Trainer(part, progress=False, log=lambda m: None).run()
+    finally:
+        tr.batch_loss = real
+    Trainer(part, progress=False, log=lambda m: None).run()
+    sa = torch.load(tmp_path / "full" / "checkpoint" / "state.pt", weights_only=False)["model"]
+    sb = torch.load(tmp_path / "part" / "checkpoint" / "state.pt", weights_only=False)["model"]
+    for k in sa:
+        assert torch.allclose(sa[k], sb[k], atol=1e-6), k
+
+
+def test_long_text_is_never_truncated(tiny_dir, data_files, tmp_path):
+    ext = build_extractor(_cfg(tiny_dir, data_files, tmp_path))
+    sentence = "Kepala BP2MI Benny mengatakan 177 ribu pekerja migran pulang ke Lampung, "
+    text = sentence * 40 + "dan selesai."  # one sentence far longer than a 64-subword window
+    (doc,) = predict_texts(ext, [text])
+    assert validate_all([doc]) == []
+    from warta.models.inference import prepare
+
+    prep = prepare(ext, text)
+    owned = sorted(w for win in prep.windows for w, o in zip(win.word_index, win.owned) if o)
+    assert owned == list(range(len(prep.words.words)))
+    assert len(prep.windows) > 5
