@@ -61,9 +61,11 @@ class DataSource:
     unknown: str = "mark"
     max_docs: int = 0  # 0 = all; otherwise the first N documents
     tasks: list[str] | None = None  # default: entities only for CoNLL, everything otherwise
+    # labels a CoNLL set does not annotate: unknown (partial-label loss) when True, O when False
+    partial: bool = True
 
     def annotated_labels(self) -> tuple[str, ...]:
-        if self.resolved_format() == "conll":
+        if self.resolved_format() == "conll" and self.partial:
             lmap = parse_label_map(self.label_map)
             return tuple(l for l in ENTITY_LABELS if lmap is None or l in set(lmap.values()))
         return ENTITY_LABELS
@@ -72,6 +74,13 @@ class DataSource:
         from .corpus import guess_format
 
         return self.format or guess_format(self.path)
+
+    def scored_labels(self) -> tuple[str, ...]:
+        """Entity labels this source's gold can judge (what dev scores are restricted to)."""
+        if self.resolved_format() == "conll":
+            lmap = parse_label_map(self.label_map)
+            return tuple(l for l in ENTITY_LABELS if lmap is None or l in set(lmap.values()))
+        return ENTITY_LABELS
 
     def resolved_tasks(self) -> tuple[str, ...]:
         if self.tasks is not None:
@@ -325,7 +334,7 @@ def dev_scores(extractor: Extractor, source: DataSource, docs: list[Document], b
     from .models.inference import predict_texts
 
     pred = predict_texts(extractor, [d.text for d in docs], ids=[d.id for d in docs], batch_size=batch_size)
-    report = evaluate(docs, pred, labels=set(source.annotated_labels()))
+    report = evaluate(docs, pred, labels=set(source.scored_labels()))
     tasks = source.resolved_tasks()
     parts = [report["entities"]["micro"]["f1"]]
     if "relations" in tasks:
