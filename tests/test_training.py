@@ -162,3 +162,24 @@ def test_long_text_is_never_truncated(tiny_dir, data_files, tmp_path):
     owned = sorted(w for win in prep.windows for w, o in zip(win.word_index, win.owned) if o)
     assert owned == list(range(len(prep.words.words)))
     assert len(prep.windows) > 5
+
+
+def test_compact_model_keeps_predictions_close(tiny_dir, data_files, example_docs, tmp_path):
+    ext = build_extractor(_cfg(tiny_dir, data_files, tmp_path, freeze_embeddings=True))
+    ext.save(tmp_path / "full")
+    ext.save(tmp_path / "compact", compact=True)
+    names = {p.name for p in (tmp_path / "compact").iterdir()}
+    assert "encoder.int8.safetensors" in names and "tokenizer.json" not in names
+    size = lambda d: sum(p.stat().st_size for p in d.iterdir())  # noqa: E731
+    assert size(tmp_path / "compact") < size(tmp_path / "full")
+    a, b = Extractor.load(tmp_path / "full"), Extractor.load(tmp_path / "compact")
+    ids = torch.tensor([[2, 40, 41, 42, 3]])
+    with torch.no_grad():
+        ha = a.encoder(input_ids=ids).last_hidden_state
+        hb = b.encoder(input_ids=ids).last_hidden_state
+    assert torch.allclose(ha, hb, atol=0.05)
+    assert not torch.equal(ha, hb)  # it really is quantised
+    texts = [d.text for d in example_docs]
+    pa, pb = predict_texts(a, texts), predict_texts(b, texts)
+    same = sum(x.label == y.label and x.start == y.start for x, y in zip(pa[0].entities, pb[0].entities))
+    assert same >= 0.8 * max(len(pa[0].entities), 1)

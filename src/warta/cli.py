@@ -128,10 +128,91 @@ def stats(
     typer.echo(json.dumps(s, indent=1, ensure_ascii=False) if as_json else format_stats(s))
 
 
+def _extract_inputs(src: str) -> list[dict]:
+    """Input items (id, text, date/meta) from a .txt file, a JSONL file, a directory of them, or stdin."""
+    def from_jsonl(lines, name):
+        out = []
+        for lineno, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CorpusFormatError(name, lineno, f"invalid JSON: {exc.msg}") from None
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise CorpusFormatError(name, lineno, "each line needs a 'text' string")
+            obj.setdefault("id", f"{Path(name).stem}-{lineno}")
+            out.append(obj)
+        return out
+
+    if src == "-":
+        data = sys.stdin.read()
+        if data.lstrip().startswith("{"):
+            return from_jsonl(data.splitlines(), "<stdin>")
+        return [{"id": "stdin", "text": data}]
+    path = Path(src)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.suffix in (".txt", ".jsonl"))
+        if not files:
+            raise ValueError(f"{path} holds no .txt or .jsonl files")
+    elif path.exists():
+        files = [path]
+    else:
+        raise ValueError(f"{path} does not exist")
+    items: list[dict] = []
+    for f in files:
+        if f.suffix == ".jsonl":
+            with open(f, encoding="utf-8") as fh:
+                items += from_jsonl(fh, str(f))
+        else:
+            items.append({"id": str(f.relative_to(path)) if path.is_dir() else f.stem,
+                          "text": f.read_text(encoding="utf-8")})
+    return items
+
+
 @app.command()
-def extract() -> None:
-    """Extract records from text (needs a trained model; not available yet)."""
-    _fail("`warta extract` needs the model stack, which this version does not ship yet.")
+def extract(
+    src: str = typer.Argument(..., help="A .txt file, a JSONL file (id, text, date or meta.date), a directory, or - for stdin."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write JSONL here instead of stdout."),
+    date: Optional[str] = typer.Option(None, help="Publication date (ISO) for inputs that have none."),
+    fmt: str = typer.Option("records", "--format", help="records: one line per input with its event records; "
+                            "document: one Document (SCHEMA.md JSONL, scorable with `warta evaluate`) per input."),
+    model: Optional[str] = typer.Option(None, help="Model directory (default: the shipped model)."),
+    batch_size: int = typer.Option(16, help="Documents per batch."),
+    quiet: bool = typer.Option(False, help="No progress bar."),
+) -> None:
+    """Extract entities, relations and events with normalised values."""
+    if fmt not in ("records", "document"):
+        _fail("--format is records or document")
+    try:
+        items = _extract_inputs(src)
+        from .pipeline import load, records_of
+
+        pipeline = load(model, batch_size=batch_size)
+    except (CorpusFormatError, ValueError, FileNotFoundError, OSError) as exc:
+        _fail(str(exc))
+    except ImportError as exc:
+        _fail(f"extraction needs the model extra: pip install 'warta[models]' ({exc})")
+    if date:
+        for it in items:
+            if not (it.get("date") or (it.get("meta") or {}).get("date")):
+                it["date"] = date
+    from tqdm.auto import tqdm
+
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        bar = tqdm(total=len(items), unit="doc", disable=quiet or len(items) < 2, file=sys.stderr)
+        for doc in pipeline.pipe(items, batch_size=batch_size):
+            if fmt == "document":
+                obj = doc.to_dict()
+            else:
+                obj = {"id": doc.id, "date": doc.meta.get("date"), "events": [r.to_dict() for r in records_of(doc)]}
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            bar.update()
+        bar.close()
+    finally:
+        if output:
+            out.close()
 
 
 def _source(spec: str):

@@ -1,29 +1,233 @@
-"""Text → model → records. `load()` caches extractors; `predict_documents` serves evaluation."""
+"""Text → model → normalised values → records: the public API behind `warta.extract_events`.
+
+`load()` returns a `Pipeline` (cached per model), which does the work:
+`extract` gives a `Document` (entities with confidence and `normalized`,
+relations, events, officials, sentences), `extract_events` the event records,
+and `pipe` streams many texts in order, in batches and optionally in several
+processes.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
+from .records import EventRecord, event_records
 from .schema import Document
+from .text import split_sentences
 
-_CACHE: dict[str, object] = {}
+DEFAULT_MODEL_NAME = "warta-id-small"
+ENV_MODEL = "WARTA_MODEL"
+
+_CACHE: dict[str, "Pipeline"] = {}
+_LOCK = threading.Lock()
 
 
-def load(model: str | Path):
-    """A reusable extractor from a model directory (cached per resolved path)."""
+def default_model_dir() -> Path:
+    """Where the default model lives: $WARTA_MODEL, the package, or the source checkout's models/."""
+    here = Path(__file__).resolve().parent
+    candidates = []
+    if os.environ.get(ENV_MODEL):
+        candidates.append(Path(os.environ[ENV_MODEL]))
+    candidates += [here / "_models" / DEFAULT_MODEL_NAME, here.parent.parent / "models" / DEFAULT_MODEL_NAME]
+    for c in candidates:
+        if (c / "warta.json").is_file():
+            return c
+    raise FileNotFoundError(
+        f"no default warta model found (looked in: {', '.join(str(c) for c in candidates)}). "
+        f"Set {ENV_MODEL} to a model directory or pass model=PATH."
+    )
+
+
+def _check_text(text: Any) -> str:
+    if isinstance(text, (bytes, bytearray)):
+        raise TypeError("text must be str, not bytes: decode it first, e.g. data.decode('utf-8')")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, got {type(text).__name__}")
+    return text
+
+
+def _iso_date(date: Any) -> str | None:
+    if date is None:
+        return None
+    if isinstance(date, _dt.datetime):
+        return date.date().isoformat()
+    if isinstance(date, _dt.date):
+        return date.isoformat()
+    if isinstance(date, str):
+        try:
+            return _dt.date.fromisoformat(date.strip()[:10]).isoformat()
+        except ValueError:
+            raise ValueError(f"date must be an ISO date such as 2021-03-23, got {date!r}") from None
+    raise TypeError(f"date must be an ISO string or datetime.date, got {type(date).__name__}")
+
+
+class Pipeline:
+    """A loaded model plus everything after it. Reuse one: loading costs seconds, extraction milliseconds."""
+
+    def __init__(self, extractor: Any, *, batch_size: int = 16, model_dir: str | None = None) -> None:
+        self.extractor = extractor
+        self.batch_size = batch_size
+        self.model_dir = model_dir
+
+    # -- core
+    def _finish(self, doc: Document) -> Document:
+        from .normalise import build_officials, normalize_entity
+
+        ref = doc.meta.get("date")
+        for ent in doc.entities:
+            ent.normalized = normalize_entity(ent, ref=ref)
+        doc.extra["officials"] = [o.to_dict() for o in build_officials(doc)]
+        doc.extra["sentences"] = [s.to_dict() for s in split_sentences(doc.text)]
+        return doc
+
+    def _predict(self, texts: Sequence[str], ids: Sequence[str], metas: Sequence[dict]) -> list[Document]:
+        from .models.inference import predict_texts
+
+        out: list[Document | None] = [None] * len(texts)
+        todo = [k for k, t in enumerate(texts) if t.strip()]
+        for k, t in enumerate(texts):
+            if not t.strip():  # empty or white space: an empty result, no model call
+                out[k] = Document(id=ids[k], text=t, meta=dict(metas[k]))
+        if todo:
+            docs = predict_texts(self.extractor, [texts[k] for k in todo], ids=[ids[k] for k in todo],
+                                 metas=[metas[k] for k in todo], batch_size=self.batch_size)
+            for k, d in zip(todo, docs):
+                out[k] = d
+        return [self._finish(d) for d in out]  # type: ignore[arg-type]
+
+    def extract(self, text: str, *, date: Any = None, id: str = "doc") -> Document:
+        """Entities (with `normalized`), relations, events, officials and sentences of one text."""
+        text = _check_text(text)
+        meta = {"date": _iso_date(date)} if date is not None else {}
+        return self._predict([text], [id], [meta])[0]
+
+    def extract_events(self, text: str, *, date: Any = None) -> list[EventRecord]:
+        doc = self.extract(text, date=date)
+        return records_of(doc)
+
+    # -- many texts
+    def pipe(self, texts: Iterable[str | dict], *, batch_size: int | None = None, n_process: int = 1,
+             dates: Iterable[Any] | None = None) -> Iterator[Document]:
+        """Documents for many texts, in input order, streamed batch by batch.
+
+        Items are strings or dicts with ``text`` (and optionally ``id``,
+        ``date`` or ``meta.date``). With ``n_process > 1`` batches go to worker
+        processes, each loading the model once and using its share of the cores.
+        """
+        bs = batch_size or self.batch_size
+        date_iter = iter(dates) if dates is not None else None
+
+        def items() -> Iterator[tuple[str, str, dict]]:
+            for k, item in enumerate(texts):
+                date = next(date_iter) if date_iter is not None else None
+                if isinstance(item, dict):
+                    text = _check_text(item.get("text"))
+                    meta = dict(item.get("meta") or {})
+                    date = item.get("date", date) or meta.get("date")
+                    doc_id = str(item.get("id", k + 1))
+                else:
+                    text, meta, doc_id = _check_text(item), {}, str(k + 1)
+                if date is not None:
+                    meta["date"] = _iso_date(date)
+                yield doc_id, text, meta
+
+        def batches() -> Iterator[list[tuple[str, str, dict]]]:
+            buf: list[tuple[str, str, dict]] = []
+            for it in items():
+                buf.append(it)
+                if len(buf) >= bs:
+                    yield buf
+                    buf = []
+            if buf:
+                yield buf
+
+        if n_process <= 1:
+            for batch in batches():
+                yield from self._predict([t for _, t, _ in batch], [i for i, _, _ in batch], [m for _, _, m in batch])
+            return
+        if self.model_dir is None:
+            raise ValueError("n_process > 1 needs a pipeline loaded from a model directory")
+        threads = max(1, (os.cpu_count() or 1) // n_process)
+        with ProcessPoolExecutor(n_process, initializer=_worker_init, initargs=(self.model_dir, threads, bs)) as pool:
+            pending: list = []
+            for batch in batches():
+                pending.append(pool.submit(_worker_run, batch))
+                while len(pending) > 2 * n_process:
+                    yield from (Document.from_dict(d) for d in pending.pop(0).result())
+            for fut in pending:
+                yield from (Document.from_dict(d) for d in fut.result())
+
+
+_WORKER: dict[str, Pipeline] = {}
+
+
+def _worker_init(model_dir: str, threads: int, batch_size: int) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+    _WORKER["p"] = load(model_dir, batch_size=batch_size)
+
+
+def _worker_run(batch: list[tuple[str, str, dict]]) -> list[dict]:
+    p = _WORKER["p"]
+    docs = p._predict([t for _, t, _ in batch], [i for i, _, _ in batch], [m for _, _, m in batch])
+    return [d.to_dict() for d in docs]
+
+
+def records_of(doc: Document) -> list[EventRecord]:
+    """Event records of a document that `Pipeline.extract` produced."""
+    from .schema import Span
+
+    sentences = [Span.from_dict(s) for s in doc.extra.get("sentences", [])] or split_sentences(doc.text)
+    return event_records(doc, sentences, doc.extra.get("officials", []))
+
+
+def load(model: str | Path | None = None, *, batch_size: int = 16) -> Pipeline:
+    """A reusable pipeline: the default model when `model` is None, else a directory or hub id."""
     from .models.extractor import Extractor
 
-    key = str(Path(model).resolve())
-    if key not in _CACHE:
-        _CACHE[key] = Extractor.load(model)
-    return _CACHE[key]
+    if model is None:
+        path = default_model_dir()
+    else:
+        path = Path(model)
+        if not path.exists():
+            path = _from_hub(str(model))
+    key = str(path.resolve())
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = Pipeline(Extractor.load(path), batch_size=batch_size, model_dir=key)
+        return _CACHE[key]
+
+
+def _from_hub(repo_id: str) -> Path:
+    """Download a warta model from the Hugging Face hub (users with internet); clear error offline."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(repo_id))
+    except Exception as exc:  # noqa: BLE001 - any failure means: not available here
+        raise FileNotFoundError(
+            f"{repo_id!r} is not a local directory and could not be fetched from the hub ({exc}). "
+            "Pass the path of a model directory."
+        ) from None
+
+
+def extract(text: str, *, date: Any = None, model: str | Path | None = None) -> Document:
+    """Entities, relations, events, officials and sentences of `text` (see `Pipeline.extract`)."""
+    return load(model).extract(text, date=date)
+
+
+def extract_events(text: str, *, date: Any = None, model: str | Path | None = None) -> list[EventRecord]:
+    """One record per event in `text`, with normalised argument values and the officials involved."""
+    return load(model).extract_events(text, date=date)
 
 
 def predict_documents(docs: Sequence[Document], *, model: str | Path, batch_size: int = 16) -> list[Document]:
     """Predictions for the texts of `docs`, keeping their ids and meta (so they can be scored)."""
-    from .models.inference import predict_texts
-
-    extractor = load(model)
-    return predict_texts(extractor, [d.text for d in docs], ids=[d.id for d in docs],
-                         metas=[d.meta for d in docs], batch_size=batch_size)
+    p = load(model, batch_size=batch_size)
+    return p._predict([d.text for d in docs], [d.id for d in docs], [d.meta for d in docs])

@@ -48,6 +48,7 @@ ARG_CLASSES = ("NONE",) + ARGUMENT_ROLES
 N_DIST = 16
 WARTA_JSON = "warta.json"
 HEADS_FILE = "heads.safetensors"
+COMPACT_FILE = "encoder.int8.safetensors"
 
 
 def relation_mask() -> torch.Tensor:
@@ -202,8 +203,14 @@ class Extractor(nn.Module):
 
     # ------------------------------------------------------------------ persistence
 
-    def save(self, out_dir: str | Path, *, meta: dict[str, Any] | None = None) -> Path:
+    def save(self, out_dir: str | Path, *, meta: dict[str, Any] | None = None, compact: bool = False) -> Path:
         """Write a directory `transformers` can load (encoder + tokenizer) plus heads and warta.json.
+
+        With `compact`, only what fine-tuning changed is written: the encoder
+        without its word embeddings (which training keeps frozen, so they are
+        the backbone's), as int8 with one scale per row, and no tokenizer; the
+        backbone supplies the rest at load time. That is how the shipped model
+        stays small (docs/benchmarks.md measures what int8 costs).
 
         Written to a temporary sibling and swapped in, so a crash never leaves
         a half-written model where a good one was.
@@ -216,11 +223,21 @@ class Extractor(nn.Module):
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir()
-        self.encoder.save_pretrained(tmp, safe_serialization=True)
-        self.tokenizer.save_pretrained(tmp)
-        save_file({k: v.contiguous() for k, v in self.heads.state_dict().items()}, str(tmp / HEADS_FILE))
         info = dict(self.meta)
         info.update(meta or {})
+        info.pop("encoder_storage", None)
+        if compact:
+            if not self.backbone:
+                raise ValueError("a compact model needs the backbone it was trained from")
+            self.encoder.config.save_pretrained(tmp)
+            save_file(quantize_state(self.encoder.state_dict(), skip=_word_embedding_keys(self.encoder)),
+                      str(tmp / COMPACT_FILE))
+            info["encoder_storage"] = {"base": self.backbone, "file": COMPACT_FILE, "quantization": "int8-row",
+                                       "layers": int(self.encoder.config.num_hidden_layers)}
+        else:
+            self.encoder.save_pretrained(tmp, safe_serialization=True)
+            self.tokenizer.save_pretrained(tmp)
+        save_file({k: v.contiguous() for k, v in self.heads.state_dict().items()}, str(tmp / HEADS_FILE))
         info.update({
             "format": "warta-extractor",
             "schema_version": SCHEMA_VERSION,
@@ -262,14 +279,59 @@ class Extractor(nn.Module):
                           ("event_types", EVENT_TYPES), ("argument_roles", ARGUMENT_ROLES)):
             if tuple(info.get(key, ())) != tuple(ours):
                 raise ValueError(f"{d}: {key} differ from this version's schema")
-        encoder = AutoModel.from_pretrained(d, add_pooling_layer=False) if _is_bert(d) else AutoModel.from_pretrained(d)
-        tokenizer = AutoTokenizer.from_pretrained(d)
+        storage = info.get("encoder_storage")
+        if storage:
+            from safetensors.torch import load_file as _load
+
+            from .backbone import load_backbone
+
+            encoder, tokenizer = load_backbone(storage["base"])
+            truncate_layers(encoder, int(storage["layers"]))
+            state = dequantize_state(_load(str(d / storage["file"])))
+            missing = [k for k in encoder.state_dict() if k not in state and k not in _word_embedding_keys(encoder)]
+            if missing:
+                raise ValueError(f"{d}: compact encoder lacks {missing[:3]}")
+            encoder.load_state_dict(state, strict=False)
+        else:
+            encoder = AutoModel.from_pretrained(d, add_pooling_layer=False) if _is_bert(d) else AutoModel.from_pretrained(d)
+            tokenizer = AutoTokenizer.from_pretrained(d)
         model = cls(encoder, tokenizer, heads_config=HeadsConfig(**info.get("heads", {})),
                     max_len=int(info.get("max_len", 256)), backbone=info.get("backbone", ""), meta=info)
         state = load_file(str(d / HEADS_FILE))
         model.heads.load_state_dict(state)
         model.eval()
         return model
+
+
+def _word_embedding_keys(encoder: nn.Module) -> set[str]:
+    emb = encoder.get_input_embeddings().weight
+    return {k for k, v in encoder.state_dict().items() if v.data_ptr() == emb.data_ptr()}
+
+
+def quantize_state(state: dict[str, torch.Tensor], *, skip: set[str] = frozenset()) -> dict[str, torch.Tensor]:
+    """int8 with a float32 scale per row for matrices; float16 for vectors. Keys in `skip` are left out."""
+    out: dict[str, torch.Tensor] = {}
+    for k, v in state.items():
+        if k in skip:
+            continue
+        v = v.detach().float()
+        if v.dim() == 2:
+            scale = v.abs().amax(dim=1).clamp(min=1e-12) / 127.0
+            out[k] = torch.round(v / scale[:, None]).clamp(-127, 127).to(torch.int8).contiguous()
+            out[k + ".__scale__"] = scale.contiguous()
+        else:
+            out[k] = v.half().contiguous()
+    return out
+
+
+def dequantize_state(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    out: dict[str, torch.Tensor] = {}
+    for k, v in state.items():
+        if k.endswith(".__scale__"):
+            continue
+        scale = state.get(k + ".__scale__")
+        out[k] = v.float() * scale[:, None] if scale is not None else v.float()
+    return out
 
 
 def _is_bert(d: Path) -> bool:
