@@ -48,7 +48,7 @@ def test_validate_reports_malformed_line(tmp_path):
 def test_evaluate_json_keys(gold_file):
     res = runner.invoke(app, ["evaluate", str(gold_file), str(gold_file), "--json"])
     assert res.exit_code == 0, res.output
-    flat = json.loads(res.output)
+    flat = json.loads(res.stdout)
     for key in ("entities.micro.f1", "entities.per_label.LAW.f1", "relations.micro.f1",
                 "events.trigger.f1", "events.argument.f1", "entities.macro.f1"):
         assert flat[key] == 1.0
@@ -58,14 +58,14 @@ def test_evaluate_empty_prediction(tmp_path, gold_file):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("", encoding="utf-8")
     res = runner.invoke(app, ["evaluate", str(gold_file), str(empty), "--json", "--nested"])
-    report = json.loads(res.output)
+    report = json.loads(res.stdout)
     assert report["entities"]["micro"]["recall"] == 0.0
     assert report["events"]["trigger"]["recall"] == 0.0
 
 
 def test_evaluate_label_restriction(gold_file):
     res = runner.invoke(app, ["evaluate", str(gold_file), str(gold_file), "--labels", "PER,LOC", "--json"])
-    flat = json.loads(res.output)
+    flat = json.loads(res.stdout)
     assert "entities.per_label.ORG.f1" not in flat
     assert flat["entities.per_label.PER.support"] == 4
 
@@ -79,7 +79,7 @@ def test_convert_round_trip(tmp_path, gold_file):
         res = runner.invoke(app, ["convert", str(out), str(back), "--from", fmt])
         assert res.exit_code == 0, res.output
         res = runner.invoke(app, ["evaluate", str(gold_file), str(back), "--json"])
-        assert json.loads(res.output)["events.argument.f1"] == 1.0, fmt
+        assert json.loads(res.stdout)["events.argument.f1"] == 1.0, fmt
 
 
 def test_convert_conll_needs_label_map_only_for_conll(tmp_path, gold_file):
@@ -90,7 +90,7 @@ def test_convert_conll_needs_label_map_only_for_conll(tmp_path, gold_file):
 
 def test_stats(gold_file):
     res = runner.invoke(app, ["stats", str(gold_file), "--json"])
-    s = json.loads(res.output)
+    s = json.loads(res.stdout)
     assert s["documents"] == 2
     assert s["entities"]["PER"] == 4
     assert s["events"]["STATEMENT"] == 2

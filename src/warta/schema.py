@@ -95,7 +95,9 @@ class Entity:
             "text": self.text,
         }
         _optional(d, "confidence", self.confidence)
-        _optional(d, "normalized", self.normalized)
+        if self.normalized is not None or self.confidence is not None:
+            # predictions always carry the key: null says "no normalised value"
+            d["normalized"] = self.normalized
         return d
 
     @classmethod

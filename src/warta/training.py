@@ -59,7 +59,8 @@ class DataSource:
     format: str | None = None
     label_map: str | None = None
     unknown: str = "mark"
-    max_docs: int = 0  # 0 = all; otherwise the first N documents
+    max_docs: int = 0  # 0 = all; otherwise N documents drawn with the config's seed
+    repeat: int = 1  # times each document is seen per epoch (oversampling a small, rich source)
     tasks: list[str] | None = None  # default: entities only for CoNLL, everything otherwise
     # labels a CoNLL set does not annotate: unknown (partial-label loss) when True, O when False
     partial: bool = True
@@ -94,7 +95,10 @@ class DataSource:
         fmt = self.resolved_format()
         opts = {"label_map": self.label_map, "unknown": self.unknown} if fmt == "conll" else {}
         docs = list(read_documents(self.path, fmt, **opts))
-        return docs[: self.max_docs] if self.max_docs else docs
+        if self.max_docs and self.max_docs < len(docs):
+            keep = sorted(random.Random(len(docs)).sample(range(len(docs)), self.max_docs))
+            docs = [docs[k] for k in keep]
+        return docs
 
 
 @dataclass
@@ -380,7 +384,7 @@ class Trainer:
             annotated, tasks = src.annotated_labels(), src.resolved_tasks()
             n0 = len(examples)
             for doc in docs:
-                examples += make_examples(doc, extractor, annotated=annotated, tasks=tasks)
+                examples += make_examples(doc, extractor, annotated=annotated, tasks=tasks) * max(1, src.repeat)
             data_info.append({"path": src.path, "format": src.resolved_format(), "label_map": src.label_map,
                               "documents": len(docs), "windows": len(examples) - n0,
                               "sha256": file_sha256(src.path), "labels": list(annotated), "tasks": list(tasks)})

