@@ -124,6 +124,7 @@ class TrainConfig:
     checkpoint_every: int = 200  # steps
     seed: int = 13
     threads: int = 0  # torch threads; 0 = leave torch's default
+    device: str = "auto"  # auto = cuda when torch sees a GPU, else cpu
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
@@ -159,7 +160,7 @@ class TrainConfig:
     def fingerprint(self) -> str:
         """What must match for a checkpoint to be resumed (not epochs or patience: those may be extended)."""
         d = self.to_dict()
-        for k in ("epochs", "patience", "checkpoint_every", "threads", "output_dir"):
+        for k in ("epochs", "patience", "checkpoint_every", "threads", "output_dir", "device"):
             d.pop(k)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -230,14 +231,14 @@ def make_examples(doc: Document, extractor: Extractor, *, annotated: Sequence[st
     rel_rows: list[tuple] = []
     if "relations" in tasks:
         gold = {(r.head, r.tail): REL_CLASSES.index(r.label) for r in doc.relations}
-        possible = pair_possible(extractor.heads.rel_mask)
+        possible = pair_possible(extractor.heads.rel_mask).cpu()
         for a, (hs, he, hl) in ent_words.items():
             for b, (ts, te, tl) in ent_words.items():
                 if a != b and sent[hs] == sent[ts] and bool(possible[hl, tl]):
                     rel_rows.append((hs, he, ts, te, hl, tl, distance_bucket(ts - hs), gold.get((a, b), 0)))
     arg_rows: list[tuple] = []
     if "events" in tasks:
-        possible = pair_possible(extractor.heads.arg_mask)
+        possible = pair_possible(extractor.heads.arg_mask).cpu()
         for ts, te, ti, ev in trig_words:
             roles = {a.entity: ARG_CLASSES.index(a.role) for a in ev.arguments}
             for eid, (es, ee, el) in ent_words.items():
@@ -268,16 +269,17 @@ def make_examples(doc: Document, extractor: Extractor, *, annotated: Sequence[st
 def batch_loss(extractor: Extractor, batch: Sequence[Example], weights: dict[str, float]) -> tuple[torch.Tensor, dict[str, float]]:
     vecs = encode_windows(extractor.encoder, [ex.window for ex in batch], extractor.pad_id)
     words = torch.cat(vecs, dim=0)
+    dev = words.device
     offsets = np.cumsum([0] + [v.shape[0] for v in vecs])[:-1]
     heads = extractor.heads
     ent_logits, trig_logits = heads.tag_logits(words)
 
-    allowed = torch.from_numpy(np.concatenate([ex.ent_allowed for ex in batch]))
+    allowed = torch.from_numpy(np.concatenate([ex.ent_allowed for ex in batch])).to(dev)
     full = torch.logsumexp(ent_logits, dim=-1)
     kept = torch.logsumexp(ent_logits.masked_fill(~allowed, -1e4), dim=-1)
     parts: dict[str, torch.Tensor] = {"entities": (full - kept).mean()}
 
-    trig_target = torch.from_numpy(np.concatenate([ex.trig_target for ex in batch]))
+    trig_target = torch.from_numpy(np.concatenate([ex.trig_target for ex in batch])).to(dev)
     if (trig_target >= 0).any():
         parts["triggers"] = nn.functional.cross_entropy(trig_logits, trig_target, ignore_index=-100)
 
@@ -289,11 +291,11 @@ def batch_loss(extractor: Extractor, batch: Sequence[Example], weights: dict[str
             arrs.append(a)
         return np.concatenate(arrs) if arrs else np.zeros((0, 8), dtype=np.int64)
 
-    rel = torch.from_numpy(shifted("rel"))
+    rel = torch.from_numpy(shifted("rel")).to(dev)
     if len(rel):
         logits = heads.relation_logits(words, rel[:, 0:2], rel[:, 2:4], rel[:, 4], rel[:, 5], rel[:, 6])
         parts["relations"] = nn.functional.cross_entropy(logits, rel[:, 7])
-    arg = torch.from_numpy(shifted("arg"))
+    arg = torch.from_numpy(shifted("arg")).to(dev)
     if len(arg):
         logits = heads.argument_logits(words, arg[:, 0:2], arg[:, 2:4], arg[:, 4], arg[:, 5], arg[:, 6])
         parts["arguments"] = nn.functional.cross_entropy(logits, arg[:, 7])
@@ -328,6 +330,8 @@ def build_extractor(cfg: TrainConfig) -> Extractor:
     encoder.float()
     extractor = Extractor(encoder, tokenizer, heads_config=HeadsConfig(dropout=cfg.dropout),
                           max_len=cfg.max_len, backbone=cfg.backbone)
+    device = cfg.device if cfg.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu")
+    extractor.to(device)
     if cfg.freeze_embeddings:
         extractor.encoder.get_input_embeddings().weight.requires_grad_(False)
     return extractor
@@ -460,7 +464,7 @@ class Trainer:
 
         ck = self.out / "checkpoint" / "state.pt"
         if ck.exists():
-            saved = torch.load(ck, map_location="cpu", weights_only=False)
+            saved = torch.load(ck, map_location=next(extractor.parameters()).device, weights_only=False)
             if saved["state"]["fingerprint"] != state["fingerprint"]:
                 raise RuntimeError(f"{self.out} holds a checkpoint of a different config; use another output_dir "
                                    "or delete its checkpoint/ to start over")

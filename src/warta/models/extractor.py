@@ -170,8 +170,9 @@ def encode_windows(encoder: nn.Module, windows: Sequence[Any], pad_id: int) -> l
     for i, w in enumerate(windows):
         ids[i, : len(w.input_ids)] = torch.tensor(w.input_ids, dtype=torch.long)
         mask[i, : len(w.input_ids)] = 1
-    hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-    return [hidden[i, torch.tensor(w.positions, dtype=torch.long)] for i, w in enumerate(windows)]
+    device = next(encoder.parameters()).device
+    hidden = encoder(input_ids=ids.to(device), attention_mask=mask.to(device)).last_hidden_state
+    return [hidden[i, torch.tensor(w.positions, dtype=torch.long, device=device)] for i, w in enumerate(windows)]
 
 
 def log_softmax_np(x: np.ndarray) -> np.ndarray:

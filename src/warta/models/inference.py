@@ -55,7 +55,7 @@ def _word_vectors(extractor: Extractor, preps: Sequence[_Prepared], batch_size: 
         for (d, w), v in zip(chunk, vecs):
             owned = torch.tensor(w.owned, dtype=torch.bool)
             idx = torch.tensor(w.word_index, dtype=torch.long)[owned]
-            out[d][idx] = v[owned].float()
+            out[d][idx] = v[owned.to(v.device)].float().cpu()
     return out
 
 
@@ -101,7 +101,10 @@ def _predict_one(extractor: Extractor, words: Words, vecs: torch.Tensor, doc_id:
     if not words.words:
         return doc
     heads = extractor.heads
+    dev = next(heads.parameters()).device
+    vecs = vecs.to(dev)
     ent_logits, trig_logits = heads.tag_logits(vecs)
+    ent_logits, trig_logits = ent_logits.cpu(), trig_logits.cpu()
     ent_spans = _decode_spans(log_softmax_np(ent_logits.numpy()), words, ENTITY_TAGS)
     # a word inside an entity is never a trigger (SCHEMA.md §2a.18): only O is left for it
     trig_lp = log_softmax_np(trig_logits.numpy())
@@ -122,19 +125,19 @@ def _predict_one(extractor: Extractor, words: Words, vecs: torch.Tensor, doc_id:
     ent_rows = [(s, e, ENTITY_LABELS.index(label)) for s, e, label, _ in ent_spans]
 
     # relations: ordered pairs of entities in one sentence that the schema lets relate
-    possible = pair_possible(heads.rel_mask)
+    possible = pair_possible(heads.rel_mask).cpu()
     pairs = [(a, b) for a, (sa, _, la) in enumerate(ent_rows) for b, (sb, _, lb) in enumerate(ent_rows)
              if a != b and sent[sa] == sent[sb] and bool(possible[la, lb])]
     if pairs:
         logits = heads.relation_logits(
             vecs,
-            torch.tensor([ent_rows[a][:2] for a, _ in pairs]),
-            torch.tensor([ent_rows[b][:2] for _, b in pairs]),
-            torch.tensor([ent_rows[a][2] for a, _ in pairs]),
-            torch.tensor([ent_rows[b][2] for _, b in pairs]),
-            torch.tensor([distance_bucket(ent_rows[b][0] - ent_rows[a][0]) for a, b in pairs]),
+            torch.tensor([ent_rows[a][:2] for a, _ in pairs], device=dev),
+            torch.tensor([ent_rows[b][:2] for _, b in pairs], device=dev),
+            torch.tensor([ent_rows[a][2] for a, _ in pairs], device=dev),
+            torch.tensor([ent_rows[b][2] for _, b in pairs], device=dev),
+            torch.tensor([distance_bucket(ent_rows[b][0] - ent_rows[a][0]) for a, b in pairs], device=dev),
         )
-        probs = torch.softmax(logits, dim=-1)
+        probs = torch.softmax(logits, dim=-1).cpu()
         conf, cls = probs.max(dim=-1)
         for (a, b), c, p in zip(pairs, cls.tolist(), conf.tolist()):
             if c:
@@ -142,20 +145,20 @@ def _predict_one(extractor: Extractor, words: Words, vecs: torch.Tensor, doc_id:
                                               confidence=round(p, 4)))
 
     # arguments: (trigger, entity) pairs in one sentence with a role the schema allows
-    arg_possible = pair_possible(heads.arg_mask)
+    arg_possible = pair_possible(heads.arg_mask).cpu()
     cands = [(t, a) for t, (ts, _, ttype, _) in enumerate(trig_spans)
              for a, (es, _, el) in enumerate(ent_rows)
              if sent[ts] == sent[es] and bool(arg_possible[EVENT_TYPES.index(ttype), el])]
     if cands:
         logits = heads.argument_logits(
             vecs,
-            torch.tensor([trig_spans[t][:2] for t, _ in cands]),
-            torch.tensor([ent_rows[a][:2] for _, a in cands]),
-            torch.tensor([EVENT_TYPES.index(trig_spans[t][2]) for t, _ in cands]),
-            torch.tensor([ent_rows[a][2] for _, a in cands]),
-            torch.tensor([distance_bucket(ent_rows[a][0] - trig_spans[t][0]) for t, a in cands]),
+            torch.tensor([trig_spans[t][:2] for t, _ in cands], device=dev),
+            torch.tensor([ent_rows[a][:2] for _, a in cands], device=dev),
+            torch.tensor([EVENT_TYPES.index(trig_spans[t][2]) for t, _ in cands], device=dev),
+            torch.tensor([ent_rows[a][2] for _, a in cands], device=dev),
+            torch.tensor([distance_bucket(ent_rows[a][0] - trig_spans[t][0]) for t, a in cands], device=dev),
         )
-        probs = torch.softmax(logits, dim=-1)
+        probs = torch.softmax(logits, dim=-1).cpu()
         conf, cls = probs.max(dim=-1)
         for (t, a), c, p in zip(cands, cls.tolist(), conf.tolist()):
             if c:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 #: Longest input a normaliser looks at. Entity spans are short; a longer
 #: string is not a span and would only cost regex time.
-MAX_LEN = 400
+MAX_LEN = 600
 
 _SPACE_RE = re.compile(r"\s+")
 _KEY_RE = re.compile(r"[^0-9a-z]+")
@@ -66,11 +66,12 @@ def key(text: str) -> str:
 
 def pre_check(kind: str, text: object) -> str | Unresolved:
     """Type check, clean, and refuse empty or oversized input; the common prologue."""
-    cleaned = clean(require_str(text))
+    raw = require_str(text)
+    cleaned = clean(raw)
     if not cleaned:
-        return Unresolved(kind, text, "empty text")  # type: ignore[arg-type]
+        return Unresolved(kind, raw, "empty text")
     if len(cleaned) > MAX_LEN:
-        return Unresolved(kind, text[:MAX_LEN], f"text longer than {MAX_LEN} characters")  # type: ignore[index]
+        return Unresolved(kind, raw[:MAX_LEN], f"text longer than {MAX_LEN} characters")
     return cleaned
 
 
