@@ -1,7 +1,7 @@
 """Inter-annotator agreement between the first annotation (corpus/source/) and an
-independent second pass over the same texts (corpus/agreement/second_pass.txt).
+independent second pass over the same texts (corpus/agreement/second_pass*.txt).
 
-    python corpus/agreement.py [--second corpus/agreement/second_pass.txt] [--json]
+    python corpus/agreement.py [--second FILE ...] [--json]
 
 F1 between the two passes is symmetric (either can be taken as gold). Besides
 the scores it sorts the entity disagreements into kinds: same span with another
@@ -44,12 +44,17 @@ def disagreement_kinds(first, second) -> Counter:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--second", type=Path, default=ROOT / "agreement" / "second_pass.txt")
+    ap.add_argument("--second", type=Path, nargs="*", default=sorted((ROOT / "agreement").glob("second_pass*.txt")),
+                    help="second-pass files; a later file re-annotates documents of an earlier one whose text was revised")
     ap.add_argument("--first", type=Path, nargs="*", default=sorted((ROOT / "source").glob("*.txt")))
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
-    second = list(read_inline(args.second))
+    merged = {}
+    for path in args.second:
+        for d in read_inline(path):
+            merged[d.id] = d
+    second = list(merged.values())
     first_by_id = {d.id: d for p in args.first for d in read_inline(p)}
     missing = [d.id for d in second if d.id not in first_by_id]
     if missing:
