@@ -117,102 +117,110 @@ def evaluate_cmd(
 
 @app.command()
 def stats(
-    path: Path = typer.Argument(..., help="Corpus file."),
+    paths: list[Path] = typer.Argument(..., help="Corpus files (counted together)."),
     fmt: Optional[str] = typer.Option(None, "--format", help=f"Format ({', '.join(FORMATS)})."),
     label_map: Optional[str] = LabelMapOpt,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Counts per entity label, relation, event type and role."""
-    docs = _read(path, fmt, label_map)
+    """Counts per entity label, relation, event type and role; provinces, instruments and organisations named."""
+    docs = [d for path in paths for d in _read(path, fmt, label_map)]
     s = corpus_stats(docs)
     typer.echo(json.dumps(s, indent=1, ensure_ascii=False) if as_json else format_stats(s))
 
 
-def _extract_inputs(src: str) -> list[dict]:
-    """Input items (id, text, date/meta) from a .txt file, a JSONL file, a directory of them, or stdin."""
-    def from_jsonl(lines, name):
-        out = []
-        for lineno, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusFormatError(name, lineno, f"invalid JSON: {exc.msg}") from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise CorpusFormatError(name, lineno, "each line needs a 'text' string")
-            obj.setdefault("id", f"{Path(name).stem}-{lineno}")
-            out.append(obj)
-        return out
+def _extract_inputs(src: str):
+    """Input items (id, text, date/meta), read lazily from a .txt, JSONL or Parquet file, a directory of them, or stdin."""
+    from .bulk import iter_inputs
 
-    if src == "-":
-        data = sys.stdin.read()
-        if data.lstrip().startswith("{"):
-            return from_jsonl(data.splitlines(), "<stdin>")
-        return [{"id": "stdin", "text": data}]
-    path = Path(src)
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix in (".txt", ".jsonl"))
-        if not files:
-            raise ValueError(f"{path} holds no .txt or .jsonl files")
-    elif path.exists():
-        files = [path]
-    else:
-        raise ValueError(f"{path} does not exist")
-    items: list[dict] = []
-    for f in files:
-        if f.suffix == ".jsonl":
-            with open(f, encoding="utf-8") as fh:
-                items += from_jsonl(fh, str(f))
-        else:
-            items.append({"id": str(f.relative_to(path)) if path.is_dir() else f.stem,
-                          "text": f.read_text(encoding="utf-8")})
-    return items
+    return iter_inputs(src)
 
 
 @app.command()
 def extract(
-    src: str = typer.Argument(..., help="A .txt file, a JSONL file (id, text, date or meta.date), a directory, or - for stdin."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write JSONL here instead of stdout."),
+    src: str = typer.Argument(..., help="A .txt, JSONL (id, text, date or meta.date) or Parquet (id, text, date columns) "
+                              "file, a directory of them, or - for stdin."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout: JSONL, or Parquet "
+                                          "when the name ends in .parquet."),
     date: Optional[str] = typer.Option(None, help="Publication date (ISO) for inputs that have none."),
     fmt: str = typer.Option("records", "--format", help="records: one line per input with its event records; "
                             "document: one Document (SCHEMA.md JSONL, scorable with `warta evaluate`) per input."),
     model: Optional[str] = typer.Option(None, help="Model directory (default: the shipped model)."),
-    batch_size: int = typer.Option(16, help="Documents per batch."),
+    batch_size: int = typer.Option(16, help="Documents per batch (and per write)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes, each with its own model and "
+                                "cores/workers torch threads (1: in this process)."),
+    resume: bool = typer.Option(True, "--resume/--no-resume", help="With -o: skip documents already in the output "
+                                "or the errors file (after a kill or for new inputs); --no-resume starts both over."),
+    errors: Optional[Path] = typer.Option(None, "--errors", help="Failed documents as JSONL {id, error} "
+                                          "(default: OUTPUT.errors.jsonl; warnings on stderr without -o)."),
     quiet: bool = typer.Option(False, help="No progress bar."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write an HTML view (highlighted entities, relations, events table) to this file."),
 ) -> None:
-    """Extract entities, relations and events with normalised values."""
+    """Extract entities, relations and events with normalised values (streamed, resumable, on several cores)."""
+    from .bulk import count_inputs, run
+
     if fmt not in ("records", "document"):
         _fail("--format is records or document")
+    shown: list = []  # documents for --html
     try:
-        items = _extract_inputs(src)
-        from .pipeline import load, records_of
-
-        pipeline = load(model, batch_size=batch_size)
+        summary = run(_extract_inputs(src), output, model=model, fmt=fmt, workers=workers, batch_size=batch_size,
+                      resume=resume, errors=errors, date=date, total=count_inputs(src), progress=not quiet,
+                      on_document=shown.append if html is not None else None)
+    except BrokenPipeError:  # `warta extract ... | head`
+        raise
     except (CorpusFormatError, ValueError, FileNotFoundError, OSError) as exc:
         _fail(str(exc))
     except ImportError as exc:
         _fail(f"extraction needs the model extra: pip install 'warta[models]' ({exc})")
-    if date:
-        for it in items:
-            if not (it.get("date") or (it.get("meta") or {}).get("date")):
-                it["date"] = date
-    from tqdm.auto import tqdm
+    if output is not None or summary.failed or summary.skipped:
+        typer.echo(summary.line(), err=True)
+    if html is not None:
+        _write_html(html, shown)
 
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+
+def _write_html(path: Path, docs: list) -> None:
+    """`extract --html`: one page with the HTML view of every document."""
+    from .render import render
+
     try:
-        bar = tqdm(total=len(items), unit="doc", disable=quiet or len(items) < 2, file=sys.stderr)
-        for doc in pipeline.pipe(items, batch_size=batch_size):
-            if fmt == "document":
-                obj = doc.to_dict()
-            else:
-                obj = {"id": doc.id, "date": doc.meta.get("date"), "events": [r.to_dict() for r in records_of(doc)]}
-            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-            bar.update()
-        bar.close()
+        path.write_text(render(docs[0] if len(docs) == 1 else docs, title=f"warta: {path.stem}"), encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc}")
+    typer.echo(f"wrote the HTML view of {len(docs)} document(s) to {path}", err=True)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default; 0.0.0.0 exposes the server to the network)."),
+    port: int = typer.Option(8000, help="Port (0 picks a free one)."),
+    model: Optional[str] = typer.Option(None, help="Model directory (default: the shipped model)."),
+    max_bytes: int = typer.Option(1_000_000, help="Largest request body accepted by POST /extract (bytes)."),
+    quiet: bool = typer.Option(False, help="Do not log requests."),
+) -> None:
+    """Serve a web page (paste text, see the HTML view) and POST /extract (JSON records)."""
+    if not 0 <= port <= 65535:
+        _fail(f"--port must be 0..65535, got {port}")
+    if max_bytes < 1:
+        _fail("--max-bytes must be positive")
+    from .server import make_server
+
+    try:
+        server = make_server(host=host, port=port, model=model, max_bytes=max_bytes, quiet=quiet)
+    except (FileNotFoundError, ValueError) as exc:
+        _fail(str(exc))
+    except ImportError as exc:
+        _fail(f"serving needs the model extra: pip install 'warta[models]' ({exc})")
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc}")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.secho(f"warning: listening on {host}: reachable from other machines, without authentication",
+                    err=True, fg=typer.colors.YELLOW)
+    typer.echo(f"warta: serving on {server.url} (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
     finally:
-        if output:
-            out.close()
+        server.server_close()
 
 
 def _source(spec: str):

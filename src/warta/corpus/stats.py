@@ -20,6 +20,7 @@ def corpus_stats(docs: Iterable[Document]) -> dict[str, Any]:
         for label in ENTITY_LABELS
     }
     return {
+        **_named(docs),
         "documents": len(docs),
         "characters": sum(len(d.text) for d in docs),
         "topics": dict(sorted(Counter(str(d.meta.get("topic", "-")) for d in docs).items())),
@@ -31,8 +32,42 @@ def corpus_stats(docs: Iterable[Document]) -> dict[str, Any]:
     }
 
 
+def _named(docs: list[Document]) -> dict[str, Any]:
+    """What the entities name, through the normalisers: provinces, legal instruments, organisations.
+
+    Instruments are counted without their article ("Pasal 81 UU 18/2017" is UU
+    18/2017); organisations by canonical name, so spelling variants count once.
+    """
+    from ..normalise import parse_law, parse_org
+    from ..normalise.orgs import province_of
+
+    provinces: set[str] = set()
+    laws: set[str] = set()
+    orgs: set[str] = set()
+    for d in docs:
+        for e in d.entities:
+            if e.label == "LOC":
+                text = e.text
+                for prefix in ("Provinsi ", "provinsi "):
+                    text = text[len(prefix):] if text.startswith(prefix) else text
+                if (p := province_of(text)) is not None:
+                    provinces.add(p)
+            elif e.label == "LAW":
+                law = parse_law(e.text, ref=d.meta.get("date"))
+                if law:
+                    law_d = law.to_dict()
+                    laws.add(f"{law_d['type']} {law_d['number']}/{law_d['year']}" if law_d.get("number") else law_d["canonical"])
+            elif e.label == "ORG":
+                org = parse_org(e.text)
+                if org:
+                    orgs.add(org.to_dict()["canonical"])
+    return {"provinces": sorted(provinces), "legal_instruments": len(laws), "organisations": len(orgs)}
+
+
 def format_stats(stats: dict[str, Any]) -> str:
     lines = [f"documents: {stats['documents']}   characters: {stats['characters']}"]
+    lines.append(f"provinces named: {len(stats['provinces'])}   distinct legal instruments: "
+                 f"{stats['legal_instruments']}   distinct organisations: {stats['organisations']}")
     lines.append("topics: " + ", ".join(f"{k} {v}" for k, v in stats["topics"].items()))
     lines.append("")
     lines.append(f"{'entity':<10}{'mentions':>10}{'distinct':>10}")
