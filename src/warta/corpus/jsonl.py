@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 from ..schema import Document
 from .errors import CorpusFormatError
@@ -16,14 +16,23 @@ def read_jsonl(path: str | Path) -> Iterator[Document]:
         yield from parse_jsonl(fh, str(path))
 
 
-def parse_jsonl(lines: Iterable[str], name: str = "<stream>") -> Iterator[Document]:
+def json_lines(lines: Iterable[str], name: str = "<stream>") -> Iterator[tuple[int, Any]]:
+    """(line number, parsed value) for each non-blank line; bad JSON raises with file and line.
+
+    The one JSON Lines loop of the project: every JSONL reader (warta, doccano,
+    extraction input) goes through it, so they all report errors the same way.
+    """
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            yield lineno, json.loads(line)
         except json.JSONDecodeError as exc:
             raise CorpusFormatError(name, lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+
+
+def parse_jsonl(lines: Iterable[str], name: str = "<stream>") -> Iterator[Document]:
+    for lineno, obj in json_lines(lines, name):
         try:
             yield Document.from_dict(obj)
         except (KeyError, TypeError, ValueError) as exc:

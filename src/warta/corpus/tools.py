@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator
 
 from ..schema import ARGUMENT_ROLES, EVENT_TYPES, Argument, Document, Entity, Event, Relation, Span
 from .errors import CorpusFormatError
+from .jsonl import json_lines
 
 _Span = tuple[Any, str, int, int]  # tool id, label, start, end
 
@@ -73,13 +74,7 @@ def _spans_and_links(doc: Document) -> tuple[list[dict], list[tuple[int, int, st
 
 def parse_doccano(lines: Iterable[str], name: str = "<stream>") -> Iterator[Document]:
     """doccano JSONL: ``entities`` + ``relations`` (relation projects) or ``label`` triples."""
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CorpusFormatError(name, lineno, f"invalid JSON: {exc.msg}") from None
+    for lineno, obj in json_lines(lines, name):
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             raise CorpusFormatError(name, lineno, "a doccano line needs a 'text' string")
         text = obj["text"]
