@@ -10,6 +10,7 @@ and `pipe` for many texts. Importing warta does not import torch.
 
 from .pipeline import Pipeline, extract, extract_events, load
 from .records import ArgumentRecord, EventRecord, OfficialRef
+from .render import render
 from .schema import SCHEMA_VERSION, Argument, Document, Entity, Event, Relation, Span, validate
 
 __version__ = "0.1.0"
@@ -29,6 +30,7 @@ __all__ = [
     "extract",
     "extract_events",
     "load",
+    "render",
     "validate",
     "__version__",
 ]
