@@ -39,10 +39,15 @@ def main(argv: list[str] | None = None) -> int:
     ents = doc.entities
     officials = doc.extra["officials"]
 
+    from warta.normalise import parse_org
+
     def official(name_part: str, office: str, org: str) -> bool:
+        """The organisation may come back as written or canonical (BP2MI -> Badan Pelindungan ...)."""
+        canonical = parse_org(org).to_dict()["canonical"].lower()
         for o in officials:
             if name_part in o["name"] and any(office.lower() == x.lower() for x in o["offices"]):
-                if org.lower() in (o.get("organization") or "").lower():
+                have = (o.get("organization") or "").lower()
+                if org.lower() in have or have == canonical:
                     return True
         return False
 

@@ -22,3 +22,19 @@ def _blocks():
 def test_python_block_runs(path, code, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     exec(compile(code, f"{path.name}", "exec"), {"__name__": "__docs__"})
+
+
+def test_readme_shows_the_real_output_of_its_example(capsys, monkeypatch):
+    """The first screen of the README prints what the shipped model really returns."""
+    from warta.pipeline import default_model_dir
+
+    try:
+        default_model_dir()
+    except FileNotFoundError:
+        pytest.skip("no shipped model in this checkout")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = BLOCK.search(text).group(1)
+    shown = re.search(r"<!-- readme-output[^\n]*\n```text\n(.*?)^```", text, re.S | re.M).group(1)
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md", "exec"), {"__name__": "__docs__"})
+    assert capsys.readouterr().out == shown
