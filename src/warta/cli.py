@@ -201,26 +201,17 @@ def serve(
         _fail(f"--port must be 0..65535, got {port}")
     if max_bytes < 1:
         _fail("--max-bytes must be positive")
-    from .server import make_server
+    from .server import serve as run_server
 
     try:
-        server = make_server(host=host, port=port, model=model, max_bytes=max_bytes, quiet=quiet)
+        run_server(host=host, port=port, model=model, max_bytes=max_bytes, quiet=quiet,
+                   log=lambda m: typer.echo(m, err=True))
     except (FileNotFoundError, ValueError) as exc:
         _fail(str(exc))
     except ImportError as exc:
         _fail(f"serving needs the model extra: pip install 'warta[models]' ({exc})")
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port}: {exc}")
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        typer.secho(f"warning: listening on {host}: reachable from other machines, without authentication",
-                    err=True, fg=typer.colors.YELLOW)
-    typer.echo(f"warta: serving on {server.url} (Ctrl-C to stop)", err=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
 
 
 def _source(spec: str):
