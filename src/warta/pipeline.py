@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import threading
+import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from .records import EventRecord, event_records
 from .schema import Document
@@ -112,71 +114,144 @@ class Pipeline:
 
     # -- many texts
     def pipe(self, texts: Iterable[str | dict], *, batch_size: int | None = None, n_process: int = 1,
-             dates: Iterable[Any] | None = None) -> Iterator[Document]:
+             dates: Iterable[Any] | None = None,
+             on_error: Callable[[str, str], None] | None = None) -> Iterator[Document]:
         """Documents for many texts, in input order, streamed batch by batch.
 
         Items are strings or dicts with ``text`` (and optionally ``id``,
         ``date`` or ``meta.date``). With ``n_process > 1`` batches go to worker
         processes, each loading the model once and using its share of the cores.
-        """
-        bs = batch_size or self.batch_size
-        date_iter = iter(dates) if dates is not None else None
 
-        def items() -> Iterator[tuple[str, str, dict]]:
-            for k, item in enumerate(texts):
-                date = next(date_iter) if date_iter is not None else None
+        ``on_error=None`` raises on the first bad item (a non-str text, a date
+        that is not ISO) or failing extraction. With a callable, such a document
+        is left out of the stream and reported as ``on_error(id, reason)``; the
+        others of its batch are still extracted, and the stream goes on.
+        """
+        yield from _pipe(texts, batch_size=batch_size or self.batch_size, n_process=n_process, dates=dates,
+                         on_error=on_error, pipeline=self, model_dir=self.model_dir,
+                         quantize="quantized" in self.extractor.meta)
+
+
+class _Failure(NamedTuple):
+    """A document that could not be extracted: its id and why (crosses process boundaries)."""
+
+    id: str
+    reason: str
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _cores() -> int:
+    """CPU cores this process may run on (the affinity mask in containers, else the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _pipe(texts: Iterable[str | dict], *, batch_size: int, n_process: int = 1, dates: Iterable[Any] | None = None,
+          on_error: Callable[[str, str], None] | None = None, pipeline: Pipeline | None = None,
+          model_dir: str | None = None, quantize: bool | None = None) -> Iterator[Document]:
+    """The streaming engine of `Pipeline.pipe` (and of `warta.bulk`, which has no model in its main process).
+
+    One process: `pipeline`, or the model at `model_dir` loaded here. Several:
+    a pool whose workers each load `model_dir` once, with at most
+    2 * n_process batches in flight, results yielded in input order.
+    """
+    date_iter = iter(dates) if dates is not None else None
+
+    def items() -> Iterator[tuple[str, str, dict]]:
+        for k, item in enumerate(texts):
+            date = next(date_iter) if date_iter is not None else None
+            doc_id = str(item.get("id", k + 1)) if isinstance(item, dict) else str(k + 1)
+            try:
                 if isinstance(item, dict):
                     text = _check_text(item.get("text"))
                     meta = dict(item.get("meta") or {})
                     date = item.get("date", date) or meta.get("date")
-                    doc_id = str(item.get("id", k + 1))
                 else:
-                    text, meta, doc_id = _check_text(item), {}, str(k + 1)
+                    text, meta = _check_text(item), {}
                 if date is not None:
                     meta["date"] = _iso_date(date)
-                yield doc_id, text, meta
+            except (TypeError, ValueError) as exc:
+                if on_error is None:
+                    raise
+                on_error(doc_id, _reason(exc))
+                continue
+            yield doc_id, text, meta
 
-        def batches() -> Iterator[list[tuple[str, str, dict]]]:
-            buf: list[tuple[str, str, dict]] = []
-            for it in items():
-                buf.append(it)
-                if len(buf) >= bs:
-                    yield buf
-                    buf = []
-            if buf:
+    def batches() -> Iterator[list[tuple[str, str, dict]]]:
+        buf: list[tuple[str, str, dict]] = []
+        for it in items():
+            buf.append(it)
+            if len(buf) >= batch_size:
                 yield buf
+                buf = []
+        if buf:
+            yield buf
 
-        if n_process <= 1:
-            for batch in batches():
-                yield from self._predict([t for _, t, _ in batch], [i for i, _, _ in batch], [m for _, _, m in batch])
-            return
-        if self.model_dir is None:
-            raise ValueError("n_process > 1 needs a pipeline loaded from a model directory")
-        threads = max(1, (os.cpu_count() or 1) // n_process)
-        with ProcessPoolExecutor(n_process, initializer=_worker_init, initargs=(self.model_dir, threads, bs, "quantized" in self.extractor.meta)) as pool:
-            pending: list = []
-            for batch in batches():
-                pending.append(pool.submit(_worker_run, batch))
-                while len(pending) > 2 * n_process:
-                    yield from (Document.from_dict(d) for d in pending.pop(0).result())
-            for fut in pending:
-                yield from (Document.from_dict(d) for d in fut.result())
+    def emit(results: list) -> Iterator[Document]:
+        for r in results:
+            if isinstance(r, _Failure):
+                on_error(r.id, r.reason)  # type: ignore[misc]  (only produced when on_error is set)
+            else:
+                yield r if isinstance(r, Document) else Document.from_dict(r)
+
+    catch = on_error is not None
+    if n_process <= 1:
+        p = pipeline if pipeline is not None else load(model_dir, batch_size=batch_size, quantize=quantize)
+        for batch in batches():
+            yield from emit(_run_batch(p, batch, catch))
+        return
+    if model_dir is None:
+        raise ValueError("n_process > 1 needs a pipeline loaded from a model directory")
+    threads = max(1, _cores() // n_process)
+    with ProcessPoolExecutor(n_process, initializer=_worker_init,
+                             initargs=(model_dir, threads, batch_size, quantize)) as pool:
+        pending: deque = deque()
+        for batch in batches():
+            pending.append(pool.submit(_worker_run, batch, catch))
+            while len(pending) > 2 * n_process:
+                yield from emit(pending.popleft().result())
+        while pending:
+            yield from emit(pending.popleft().result())
+
+
+def _run_batch(p: Pipeline, batch: list[tuple[str, str, dict]], catch: bool) -> list[Document | _Failure]:
+    """A batch's documents; with `catch`, a failing batch is retried one document at a time."""
+    try:
+        return list(p._predict([t for _, t, _ in batch], [i for i, _, _ in batch], [m for _, _, m in batch]))
+    except Exception as exc:  # noqa: BLE001 - any failure of one document is reported, not fatal
+        if not catch:
+            raise
+        if len(batch) == 1:
+            return [_Failure(batch[0][0], _reason(exc))]
+        return [r for one in batch for r in _run_batch(p, [one], catch)]
 
 
 _WORKER: dict[str, Pipeline] = {}
 
 
-def _worker_init(model_dir: str, threads: int, batch_size: int, quantize: bool) -> None:
+def _worker_init(model_dir: str, threads: int, batch_size: int, quantize: bool | None) -> None:
     import torch
 
+    # a worker whose parent is killed (kill -9 leaves it waiting for work forever) exits on its own
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     torch.set_num_threads(threads)
     _WORKER["p"] = load(model_dir, batch_size=batch_size, quantize=quantize)
 
 
-def _worker_run(batch: list[tuple[str, str, dict]]) -> list[dict]:
-    p = _WORKER["p"]
-    docs = p._predict([t for _, t, _ in batch], [i for i, _, _ in batch], [m for _, _, m in batch])
-    return [d.to_dict() for d in docs]
+def _exit_with_parent(parent: int) -> None:
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _worker_run(batch: list[tuple[str, str, dict]], catch: bool = False) -> list[dict | _Failure]:
+    return [r if isinstance(r, _Failure) else r.to_dict() for r in _run_batch(_WORKER["p"], batch, catch)]
 
 
 def records_of(doc: Document) -> list[EventRecord]:
