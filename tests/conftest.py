@@ -22,3 +22,19 @@ def shared_dir() -> Path:
     if not (SHARED / "datasets").is_dir():
         pytest.skip("../shared/datasets is not present (a user's clone has no ../shared)")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory):
+    """A saved extractor on a tiny, randomly initialised BERT: fast stand-in for the shipped model."""
+    pytest.importorskip("torch")
+    from tiny import build_tiny_backbone
+    from transformers import AutoModel, AutoTokenizer
+
+    from warta.models.extractor import Extractor
+
+    d = build_tiny_backbone(tmp_path_factory.mktemp("tiny") / "bert")
+    ext = Extractor(AutoModel.from_pretrained(d), AutoTokenizer.from_pretrained(d), max_len=64, backbone=str(d))
+    out = tmp_path_factory.mktemp("model") / "m"
+    ext.save(out)
+    return out

@@ -14,12 +14,10 @@ import pytest
 
 pytest.importorskip("torch")
 
-from tiny import build_tiny_backbone  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from warta.bulk import read_output, scan_jsonl  # noqa: E402
 from warta.cli import app  # noqa: E402
-from warta.models.extractor import Extractor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -50,17 +48,6 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 def lines(path: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    from transformers import AutoModel, AutoTokenizer
-
-    d = build_tiny_backbone(tmp_path_factory.mktemp("tiny") / "bert")
-    ext = Extractor(AutoModel.from_pretrained(d), AutoTokenizer.from_pretrained(d), max_len=64, backbone=str(d))
-    out = tmp_path_factory.mktemp("model") / "m"
-    ext.save(out)
-    return out
 
 
 def extract(*args: str):

@@ -12,23 +12,10 @@ dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("dask.distributed")
 
 from test_bulk import make_docs  # noqa: E402
-from tiny import build_tiny_backbone  # noqa: E402
 
 import warta  # noqa: E402
 from warta.bulk import decode_row, output_object  # noqa: E402
 from warta.dask import extract_dataframe, extract_parquet, worker_stats  # noqa: E402
-from warta.models.extractor import Extractor  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    from transformers import AutoModel, AutoTokenizer
-
-    d = build_tiny_backbone(tmp_path_factory.mktemp("tiny") / "bert")
-    ext = Extractor(AutoModel.from_pretrained(d), AutoTokenizer.from_pretrained(d), max_len=64, backbone=str(d))
-    out = tmp_path_factory.mktemp("model") / "m"
-    ext.save(out)
-    return out
 
 
 @pytest.fixture(scope="module")

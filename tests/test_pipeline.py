@@ -8,27 +8,14 @@ import pytest
 
 pytest.importorskip("torch")
 
-from tiny import build_tiny_backbone  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 import warta  # noqa: E402
 from warta.cli import app  # noqa: E402
-from warta.models.extractor import Extractor  # noqa: E402
 from warta.schema import validate_all  # noqa: E402
 
 TEXT = ("JAKARTA - Kepala BP2MI Fajar Wicaksono mengatakan 177 ribu pekerja migran asal Lampung "
         "bekerja di luar negeri, Selasa (23/3/2021). Ia bertemu Wakil Gubernur Lampung Sri Handayani.")
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    from transformers import AutoModel, AutoTokenizer
-
-    d = build_tiny_backbone(tmp_path_factory.mktemp("tiny") / "bert")
-    ext = Extractor(AutoModel.from_pretrained(d), AutoTokenizer.from_pretrained(d), max_len=64, backbone=str(d))
-    out = tmp_path_factory.mktemp("model") / "m"
-    ext.save(out)
-    return out
 
 
 def test_bad_input(model_dir):

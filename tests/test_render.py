@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from test_server import ARTICLE, DATE, ENTITIES, article_document, tiny_model  # noqa: F401 - tiny_model is a fixture
+from test_server import ARTICLE, DATE, ENTITIES, article_document  # noqa: F401
 
 import warta
 from warta.pipeline import records_of
@@ -285,7 +285,7 @@ def test_exported():
 # --------------------------------------------------------------------------- `warta extract --html`
 
 
-def test_cli_extract_html(tmp_path, tiny_model):  # noqa: F811 - the fixture
+def test_cli_extract_html(tmp_path, model_dir):
     from typer.testing import CliRunner
 
     from warta.cli import app
@@ -295,7 +295,7 @@ def test_cli_extract_html(tmp_path, tiny_model):  # noqa: F811 - the fixture
     (src / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (src / "b.txt").write_text("<b>Kepala</b> BP2MI Yudha Pratama mengatakan hal itu.", encoding="utf-8")
     out, page = tmp_path / "out.jsonl", tmp_path / "view.html"
-    res = CliRunner().invoke(app, ["extract", str(src), "-o", str(out), "--model", str(tiny_model),
+    res = CliRunner().invoke(app, ["extract", str(src), "-o", str(out), "--model", str(model_dir),
                                    "--html", str(page), "--quiet"])
     assert res.exit_code == 0, res.output
     assert len(out.read_text().splitlines()) == 2

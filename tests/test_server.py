@@ -358,25 +358,10 @@ def test_cli_serve_without_model(tmp_path):
 # --------------------------------------------------------------------------- the real pipeline, tiny model
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    pytest.importorskip("torch")
-    from tiny import build_tiny_backbone
-    from transformers import AutoModel, AutoTokenizer
-
-    from warta.models.extractor import Extractor
-
-    d = build_tiny_backbone(tmp_path_factory.mktemp("tiny") / "bert")
-    ext = Extractor(AutoModel.from_pretrained(d), AutoTokenizer.from_pretrained(d), max_len=64, backbone=str(d))
-    out = tmp_path_factory.mktemp("model") / "m"
-    ext.save(out)
-    return out
-
-
-def test_real_pipeline(tiny_model):
+def test_real_pipeline(model_dir):
     import warta
 
-    srv = make_server(model=str(tiny_model), port=0, quiet=True)
+    srv = make_server(model=str(model_dir), port=0, quiet=True)
     start(srv)
     try:
         res, data = request(srv, "POST", "/extract", {"text": ARTICLE, "date": DATE, "html": True})
@@ -385,17 +370,17 @@ def test_real_pipeline(tiny_model):
     finally:
         srv.shutdown()
         srv.server_close()
-    expected = warta.extract(ARTICLE, date=DATE, model=tiny_model)
+    expected = warta.extract(ARTICLE, date=DATE, model=model_dir)
     assert out["document"] == json.loads(json.dumps(expected.to_dict()))
     assert out["records"] == json.loads(json.dumps([r.to_dict() for r in warta.extract_events(
-        ARTICLE, date=DATE, model=tiny_model)]))
+        ARTICLE, date=DATE, model=model_dir)]))
     assert out["html"].count('<mark class="ent ') == len(expected.entities)
 
 
-def test_cli_serve_process(tiny_model):
+def test_cli_serve_process(model_dir):
     """`warta serve --port 0` in its own process: prints its URL, answers, stops on SIGTERM."""
     env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE", PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "warta", "serve", "--port", "0", "--model", str(tiny_model),
+    proc = subprocess.Popen([sys.executable, "-m", "warta", "serve", "--port", "0", "--model", str(model_dir),
                              "--quiet"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
                             cwd=Path(__file__).resolve().parent.parent)
     try:
