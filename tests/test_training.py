@@ -169,7 +169,7 @@ def test_compact_model_keeps_predictions_close(tiny_dir, data_files, example_doc
     ext.save(tmp_path / "full")
     ext.save(tmp_path / "compact", compact=True)
     names = {p.name for p in (tmp_path / "compact").iterdir()}
-    assert "encoder.int8.safetensors" in names and "tokenizer.json" not in names
+    assert "encoder.int8.01.safetensors" in names and "tokenizer.json" not in names
     size = lambda d: sum(p.stat().st_size for p in d.iterdir())  # noqa: E731
     assert size(tmp_path / "compact") < size(tmp_path / "full")
     a, b = Extractor.load(tmp_path / "full"), Extractor.load(tmp_path / "compact")

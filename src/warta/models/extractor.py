@@ -48,7 +48,8 @@ ARG_CLASSES = ("NONE",) + ARGUMENT_ROLES
 N_DIST = 16
 WARTA_JSON = "warta.json"
 HEADS_FILE = "heads.safetensors"
-COMPACT_FILE = "encoder.int8.safetensors"
+COMPACT_FILE = "encoder.int8.{:02d}.safetensors"
+SHARD_BYTES = 4_000_000  # files stay small enough for a git repository
 
 
 def relation_mask() -> torch.Tensor:
@@ -243,9 +244,13 @@ class Extractor(nn.Module):
             if not self.backbone:
                 raise ValueError("a compact model needs the backbone it was trained from")
             self.encoder.config.save_pretrained(tmp)
-            save_file(quantize_state(self.encoder.state_dict(), skip=_word_embedding_keys(self.encoder)),
-                      str(tmp / COMPACT_FILE))
-            info["encoder_storage"] = {"base": self.backbone, "file": COMPACT_FILE, "quantization": "int8-row",
+            files = []
+            for k, shard in enumerate(_shards(quantize_state(self.encoder.state_dict(),
+                                                               skip=_word_embedding_keys(self.encoder)))):
+                name = COMPACT_FILE.format(k + 1)
+                save_file(shard, str(tmp / name))
+                files.append(name)
+            info["encoder_storage"] = {"base": self.backbone, "files": files, "quantization": "int8-row",
                                        "layers": int(self.encoder.config.num_hidden_layers)}
         else:
             self.encoder.save_pretrained(tmp, safe_serialization=True)
@@ -300,7 +305,10 @@ class Extractor(nn.Module):
 
             encoder, tokenizer = load_backbone(storage["base"])
             truncate_layers(encoder, int(storage["layers"]))
-            state = dequantize_state(_load(str(d / storage["file"])))
+            raw: dict[str, torch.Tensor] = {}
+            for name in storage.get("files") or [storage["file"]]:
+                raw.update(_load(str(d / name)))
+            state = dequantize_state(raw)
             missing = [k for k in encoder.state_dict() if k not in state and k not in _word_embedding_keys(encoder)]
             if missing:
                 raise ValueError(f"{d}: compact encoder lacks {missing[:3]}")
@@ -334,6 +342,20 @@ def quantize_state(state: dict[str, torch.Tensor], *, skip: set[str] = frozenset
             out[k + ".__scale__"] = scale.contiguous()
         else:
             out[k] = v.half().contiguous()
+    return out
+
+
+def _shards(state: dict[str, torch.Tensor], limit: int = SHARD_BYTES) -> list[dict[str, torch.Tensor]]:
+    """Split a state dict into pieces of at most `limit` bytes (a tensor is never split)."""
+    out: list[dict[str, torch.Tensor]] = [{}]
+    size = 0
+    for k, v in state.items():
+        n = v.numel() * v.element_size()
+        if out[-1] and size + n > limit:
+            out.append({})
+            size = 0
+        out[-1][k] = v
+        size += n
     return out
 
 
