@@ -29,6 +29,7 @@ from torch import nn
 from .corpus import read_documents
 from .corpus.conll import parse_label_map
 from .evaluation import evaluate
+from .files import replace_dir
 from .models.decode import tags_from_spans
 from .models.extractor import (
     ARG_CLASSES,
@@ -427,25 +428,12 @@ class Trainer:
 
     # -- checkpoints
     def _save_checkpoint(self, extractor, opt, sched, state: dict) -> None:
-        ck = self.out / "checkpoint"
         tmp = self.out / ".checkpoint.tmp"
         tmp.mkdir(parents=True, exist_ok=True)
         torch.save({"model": extractor.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
                     "torch_rng": torch.get_rng_state(), "state": state}, tmp / "state.pt")
         (tmp / "state.json").write_text(json.dumps(state, indent=1), encoding="utf-8")
-        if ck.exists():
-            old = self.out / ".checkpoint.old"
-            if old.exists():
-                import shutil
-
-                shutil.rmtree(old)
-            ck.rename(old)
-            tmp.rename(ck)
-            import shutil
-
-            shutil.rmtree(old)
-        else:
-            tmp.rename(ck)
+        replace_dir(tmp, self.out / "checkpoint")
 
     def run(self) -> dict[str, Any]:
         cfg = self.cfg

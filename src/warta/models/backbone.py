@@ -47,6 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+from ..files import replace_dir
+
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
@@ -686,7 +688,7 @@ def convert_e5(
         for p in tmp.iterdir():
             if p.is_file():
                 os.chmod(p, 0o644)
-        _swap_into_place(tmp, out)
+        replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -700,26 +702,6 @@ def _portable_tokenizer_config(d: Path) -> None:
     cfg = json.loads(p.read_text(encoding="utf-8"))
     cfg["tokenizer_class"] = "PreTrainedTokenizerFast"
     p.write_text(json.dumps(cfg, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    try:
-        os.replace(tmp, out)  # atomic when ``out`` is absent (or an empty dir)
-        return
-    except OSError:
-        if not out.exists():
-            raise
-    # ``out`` exists: move it aside, move ours in, drop the old one
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-    os.replace(out, old / "x")
-    try:
-        os.replace(tmp, out)
-    except OSError:
-        if not out.exists():  # put the old one back
-            os.replace(old / "x", out)
-            raise
-        shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def ensure_e5_cache(source: str | os.PathLike | E5Source | None = None) -> Path:

@@ -29,6 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..files import replace_dir
 from ..schema import (
     SCHEMA_VERSION,
     ARGUMENT_ROLES,
@@ -269,14 +270,7 @@ class Extractor(nn.Module):
             "argument_roles": list(ARGUMENT_ROLES),
         })
         (tmp / WARTA_JSON).write_text(json.dumps(info, indent=1, ensure_ascii=False), encoding="utf-8")
-        old = out.with_name(f".{out.name}.old")
-        if out.exists():
-            if old.exists():
-                shutil.rmtree(old)
-            out.rename(old)
-        tmp.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
+        replace_dir(tmp, out)
         self.meta = info
         return out
 
