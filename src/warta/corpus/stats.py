@@ -39,7 +39,7 @@ def _named(docs: list[Document]) -> dict[str, Any]:
     18/2017); organisations by canonical name, so spelling variants count once.
     """
     from ..normalise import parse_law, parse_org
-    from ..normalise.orgs import province_of
+    from ..normalise.orgs import resolve_place
 
     provinces: set[str] = set()
     laws: set[str] = set()
@@ -47,11 +47,9 @@ def _named(docs: list[Document]) -> dict[str, Any]:
     for d in docs:
         for e in d.entities:
             if e.label == "LOC":
-                text = e.text
-                for prefix in ("Provinsi ", "provinsi "):
-                    text = text[len(prefix):] if text.startswith(prefix) else text
-                if (p := province_of(text)) is not None:
-                    provinces.add(p)
+                place = resolve_place(e.text)  # knows "Provinsi X" and short forms such as "Jatim"
+                if place is not None and place.province:
+                    provinces.add(place.name)
             elif e.label == "LAW":
                 law = parse_law(e.text, ref=d.meta.get("date"))
                 if law:
