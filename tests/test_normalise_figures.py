@@ -199,6 +199,11 @@ NUMBER_WORDS = [
     ("satu setengah juta", 1500000),
     ("setengah juta", 500000),
     ("dua setengah miliar", 2500000000),
+    ("tiga perempat", 0.75),
+    ("sepertiga", pytest.approx(1 / 3)),
+    ("dua pertiga", pytest.approx(2 / 3)),
+    ("seperlima", 0.2),
+    ("tiga perempat juta", 750000),
     ("1,5 juta", 1500000),
     ("2 ratus", 200),
     ("177 ribu", 177000),
@@ -319,3 +324,13 @@ def test_result_type():
 def test_non_str_raises_type_error():
     with pytest.raises(TypeError):
         parse_figure(613)  # type: ignore[arg-type]
+
+
+def test_fraction_keeps_its_counted_noun():
+    got = parse_figure("tiga perempat penduduk")
+    assert got.value == 0.75 and got.unit == "penduduk"
+
+
+def test_denominator_without_numerator_is_unresolved():
+    got = parse_figure("perempat")
+    assert isinstance(got, Unresolved) and "numerator" in got.reason

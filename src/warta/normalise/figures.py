@@ -256,6 +256,11 @@ class _Reading:
                 raise _Malformed(f"'{kind}' without a digit before it")
             self.group += {"belas": Decimal(10), "puluh": small * 9, "ratus": small * 99}[kind]
             self.prev, self.last = self.last, kind
+        elif kind == "per":  # the numerator is the group read so far: "tiga perempat" = 3/4
+            if self.last not in ("unit", "num") or self.group == 0:
+                raise _Malformed("a denominator without a numerator")
+            self.group /= value
+            self.last = "frac"
         elif kind == "frac":
             if self.last not in (None, "unit", "num"):
                 raise _Malformed("fraction after tens or hundreds")
