@@ -4,7 +4,11 @@
     python corpus/build.py build                             # all sources -> the three splits
 
 Splits are 80/10/10 by document, stratified by the `topic` header, and
-deterministic: a document's place depends only on its id and topic.
+frozen: `corpus/splits.tsv` records every document's split, so adding
+documents never moves one that a released model was trained, selected or
+tested on. `build` assigns documents the table does not list yet (stratified by
+topic among themselves, in the order of a hash of their id, so the result is
+deterministic) and appends them to the table.
 """
 
 from __future__ import annotations
@@ -49,11 +53,41 @@ def split_of(doc: Document, rank: int) -> str:
     return "dev" if slot == 3 else "test" if slot == 7 else "train"
 
 
-def assign_splits(docs: list[Document]) -> dict[str, list[Document]]:
+SPLITS = ("train", "dev", "test")
+
+
+def read_split_table(path: Path) -> dict[str, str]:
+    """id -> split from a two-column TSV (`id<TAB>split`); an absent file is an empty table."""
+    table: dict[str, str] = {}
+    if not path.exists():
+        return table
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#") or line == "id\tsplit":
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or parts[1] not in SPLITS:
+            raise SystemExit(f"{path}:{n}: expected 'id<TAB>train|dev|test', got {line!r}")
+        if parts[0] in table:
+            raise SystemExit(f"{path}:{n}: {parts[0]} listed twice")
+        table[parts[0]] = parts[1]
+    return table
+
+
+def assign_splits(docs: list[Document], frozen: dict[str, str] | None = None) -> dict[str, list[Document]]:
+    """Listed documents keep their split; the others are stratified by topic among themselves."""
+    frozen = frozen or {}
+    ids = {d.id for d in docs}
+    gone = sorted(set(frozen) - ids)
+    if gone:
+        raise SystemExit(f"splits.tsv lists documents that are not in the sources: {', '.join(gone[:10])}"
+                         " (remove their lines if they were deleted on purpose)")
+    out: dict[str, list[Document]] = {s: [] for s in SPLITS}
     by_topic: dict[str, list[Document]] = defaultdict(list)
     for doc in docs:
-        by_topic[doc.meta.get("topic", "")].append(doc)
-    out: dict[str, list[Document]] = {"train": [], "dev": [], "test": []}
+        if doc.id in frozen:
+            out[frozen[doc.id]].append(doc)
+        else:
+            by_topic[doc.meta.get("topic", "")].append(doc)
     for topic in sorted(by_topic):
         ordered = sorted(by_topic[topic], key=lambda d: hashlib.sha1(d.id.encode()).hexdigest())
         for rank, doc in enumerate(ordered):
@@ -61,6 +95,13 @@ def assign_splits(docs: list[Document]) -> dict[str, list[Document]]:
     for split in out:
         out[split].sort(key=lambda d: d.id)
     return out
+
+
+def write_split_table(path: Path, splits: dict[str, list[Document]], order: list[str]) -> None:
+    """The table in source order (listed ids first, as they were), so a diff shows only additions."""
+    where = {d.id: s for s, items in splits.items() for d in items}
+    lines = ["id\tsplit"] + [f"{i}\t{where[i]}" for i in order]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="write train/dev/test JSONL from all sources")
     b.add_argument("--source", type=Path, default=ROOT / "source")
     b.add_argument("--out", type=Path, default=ROOT)
+    b.add_argument("--splits", type=Path, default=ROOT / "splits.tsv",
+                   help="the frozen split table (read, then rewritten with any new documents)")
     args = ap.parse_args(argv)
 
     paths = args.files if args.cmd == "check" else sorted(args.source.glob("*.txt"))
@@ -87,7 +130,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"duplicate document id {d.id}")
                 return 1
             seen.add(d.id)
-        for split, items in assign_splits(docs).items():
+        frozen = read_split_table(args.splits)
+        splits = assign_splits(docs, frozen)
+        new = [d.id for d in docs if d.id not in frozen]
+        if new:
+            write_split_table(args.splits, splits, list(frozen) + new)
+            print(f"{len(new)} new documents assigned and added to {args.splits}", file=sys.stderr)
+        for split, items in splits.items():
             n = write_jsonl(items, args.out / f"{split}.jsonl")
             print(f"{split}: {n} documents", file=sys.stderr)
     return 0

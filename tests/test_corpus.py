@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from warta.corpus import read_documents
 from warta.corpus.stats import corpus_stats
-from warta.schema import EVENT_ROLES, validate_all
+from warta.schema import EVENT_ROLES, Document, validate_all
 
 ROOT = Path(__file__).resolve().parent.parent
 SPLITS = [ROOT / "corpus" / f"{s}.jsonl" for s in ("train", "dev", "test")]
@@ -26,11 +27,47 @@ def test_every_split_is_valid(docs):
 
 
 def test_splits_are_built_from_the_sources(tmp_path):
-    out = subprocess.run([sys.executable, str(ROOT / "corpus" / "build.py"), "build", "--out", str(tmp_path)],
-                         capture_output=True, text=True)
+    table = tmp_path / "splits.tsv"
+    table.write_text((ROOT / "corpus" / "splits.tsv").read_text(encoding="utf-8"), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(ROOT / "corpus" / "build.py"), "build", "--out", str(tmp_path),
+                          "--splits", str(table)], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
     for p in SPLITS:
         assert (tmp_path / p.name).read_text(encoding="utf-8") == p.read_text(encoding="utf-8"), p.name
+    # every document is in the frozen table already: building adds nothing to it
+    assert table.read_text(encoding="utf-8") == (ROOT / "corpus" / "splits.tsv").read_text(encoding="utf-8")
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location("corpus_build", ROOT / "corpus" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_adding_documents_moves_no_frozen_document():
+    build = _build_module()
+    old = [Document(id=f"a-{i:03d}", text="x", meta={"topic": "migrant" if i % 3 else "police"}) for i in range(60)]
+    first = build.assign_splits(old)
+    frozen = {d.id: s for s, items in first.items() for d in items}
+    new = [Document(id=f"b-{i:03d}", text="x", meta={"topic": "migrant"}) for i in range(30)]
+    second = build.assign_splits(old + new, frozen)
+    again = {d.id: s for s, items in second.items() for d in items}
+    assert all(again[i] == s for i, s in frozen.items())
+    # the new documents are stratified among themselves: 3 of 30 to dev, 3 to test
+    assert sum(again[d.id] == "dev" for d in new) == 3 and sum(again[d.id] == "test" for d in new) == 3
+    assert build.assign_splits(old + new, frozen) == second  # deterministic
+
+
+def test_split_table_names_only_existing_documents(tmp_path):
+    build = _build_module()
+    docs = [Document(id="a-001", text="x", meta={"topic": "police"})]
+    with pytest.raises(SystemExit, match="a-999"):
+        build.assign_splits(docs, {"a-001": "train", "a-999": "test"})
+    bad = tmp_path / "splits.tsv"
+    bad.write_text("id\tsplit\na-001\tvalidation\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="splits.tsv:2"):
+        build.read_split_table(bad)
 
 
 def test_no_document_in_two_splits():

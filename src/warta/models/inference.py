@@ -76,6 +76,34 @@ def _decode_spans(logp: np.ndarray, words: Words, tagset) -> list[tuple[int, int
     return out
 
 
+#: relation label -> the sides on which one mention takes part in at most one such relation.
+#: An office mention has one holder ("Wakil Gubernur Lampung A ... bersama Gubernur
+#: Lampung B" must not give B the deputy's office), one organisation or region; a
+#: short form names one long form; a place sits in one larger place. In the corpus
+#: these hold for 99.8-100 % of mentions, and the pair head scores each pair on its
+#: own, so without them a second, weaker pair survives next to the right one.
+ONE_PER_MENTION: dict[str, tuple[str, ...]] = {
+    "HAS_ROLE": ("tail",),
+    "ROLE_OF": ("head",),
+    "ALIAS": ("head", "tail"),
+    "LOCATED_IN": ("head",),
+}
+
+
+def one_per_mention(found: Sequence[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+    """Keep, most confident first, the relations that respect ONE_PER_MENTION (input order kept)."""
+    taken: set[tuple[str, str, int]] = set()
+    keep: set[int] = set()
+    for k in sorted(range(len(found)), key=lambda k: -found[k][3]):
+        a, b, label, _ = found[k]
+        keys = [(label, side, a if side == "head" else b) for side in ONE_PER_MENTION.get(label, ())]
+        if any(key in taken for key in keys):
+            continue
+        taken.update(keys)
+        keep.add(k)
+    return [found[k] for k in range(len(found)) if k in keep]
+
+
 @torch.inference_mode()
 def predict_texts(extractor: Extractor, texts: Sequence[str], *, batch_size: int = 16,
                   ids: Sequence[str] | None = None, metas: Sequence[dict] | None = None) -> list[Document]:
@@ -139,10 +167,9 @@ def _predict_one(extractor: Extractor, words: Words, vecs: torch.Tensor, doc_id:
         )
         probs = torch.softmax(logits, dim=-1).cpu()
         conf, cls = probs.max(dim=-1)
-        for (a, b), c, p in zip(pairs, cls.tolist(), conf.tolist()):
-            if c:
-                doc.relations.append(Relation(doc.entities[a].id, doc.entities[b].id, REL_CLASSES[c],
-                                              confidence=round(p, 4)))
+        found = [(a, b, REL_CLASSES[c], p) for (a, b), c, p in zip(pairs, cls.tolist(), conf.tolist()) if c]
+        for a, b, label, p in one_per_mention(found):
+            doc.relations.append(Relation(doc.entities[a].id, doc.entities[b].id, label, confidence=round(p, 4)))
 
     # arguments: (trigger, entity) pairs in one sentence with a role the schema allows
     arg_possible = pair_possible(heads.arg_mask).cpu()
