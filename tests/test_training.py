@@ -183,3 +183,25 @@ def test_compact_model_keeps_predictions_close(tiny_dir, data_files, example_doc
     pa, pb = predict_texts(a, texts), predict_texts(b, texts)
     same = sum(x.label == y.label and x.start == y.start for x, y in zip(pa[0].entities, pb[0].entities))
     assert same >= 0.8 * max(len(pa[0].entities), 1)
+
+
+def test_one_holder_per_office_mention():
+    from warta.models.inference import one_per_mention
+
+    # mentions: 0 Chusnunia (PER), 1 Wakil Gubernur (ROLE), 2 Arinal (PER), 3 Gubernur (ROLE), 4 Lampung (LOC)
+    found = [(0, 1, "HAS_ROLE", 0.99), (2, 1, "HAS_ROLE", 0.75), (2, 3, "HAS_ROLE", 0.83),
+             (1, 4, "ROLE_OF", 0.98), (3, 4, "ROLE_OF", 0.97)]
+    kept = one_per_mention(found)
+    assert (2, 1, "HAS_ROLE", 0.75) not in kept  # the deputy's office keeps its more likely holder
+    assert len(kept) == 4 and kept == [f for f in found if f != (2, 1, "HAS_ROLE", 0.75)]  # order kept
+
+
+def test_one_per_mention_leaves_unconstrained_relations_alone():
+    from warta.models.inference import one_per_mention
+
+    # a person may hold two offices; a figure may count for two places
+    found = [(0, 1, "HAS_ROLE", 0.9), (0, 2, "HAS_ROLE", 0.8), (5, 6, "QUANTITY_OF", 0.7), (5, 7, "QUANTITY_OF", 0.6)]
+    assert one_per_mention(found) == found
+    # a short form names one long form, and a long form has one short form here
+    alias = [(3, 4, "ALIAS", 0.6), (3, 8, "ALIAS", 0.9), (9, 8, "ALIAS", 0.5)]
+    assert one_per_mention(alias) == [(3, 8, "ALIAS", 0.9)]
