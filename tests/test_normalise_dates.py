@@ -168,6 +168,15 @@ RANGES = [
     ("1 Desember 2023-5 Januari 2024", "2023-12-01", "2024-01-05"),
     ("2020-2024", "2020", "2024"),
     ("tahun 2020 hingga 2024", "2020", "2024"),
+    ("triwulan I 2021", "2021-01", "2021-03"),
+    ("Kuartal III 2023", "2023-07", "2023-09"),
+    ("semester pertama 2022", "2022-01", "2022-06"),
+    ("semester II, 2022", "2022-07", "2022-12"),
+    ("caturwulan ketiga 2020", "2020-09", "2020-12"),
+    ("akhir triwulan II 2024", "2024-04", "2024-06"),
+    ("triwulan I 2021 hingga triwulan II 2021", "2021-01", "2021-06"),
+    ("1990-an", "1990", "1999"),
+    ("tahun 2000-an", "2000", "2009"),
 ]
 
 
@@ -227,6 +236,9 @@ UNRESOLVED = [
     ("malam", REF, "part of the day"),
     ("besok", date(9999, 12, 31), "out of range"),
     ("", REF, "empty text"),
+    ("triwulan II", None, "publication date"),
+    ("kuartal V 2021", None, "unrecognised date"),
+    ("semester III 2021", None, "there is no semester III"),
     ("   ", REF, "empty text"),
 ]
 
@@ -297,3 +309,14 @@ def test_non_str_text_raises_type_error(bad):
 def test_wrong_ref_type_raises_type_error():
     with pytest.raises(TypeError):
         parse_date("kemarin", 20210323)
+
+
+def test_parts_of_the_year_without_a_year_take_the_publication_year():
+    assert parse_date("triwulan I", REF).to_dict()["value"] == {"start": "2021-01", "end": "2021-03"}
+    assert parse_date("semester kedua tahun lalu", REF).to_dict()["value"] == {"start": "2020-07", "end": "2020-12"}
+
+
+@pytest.mark.parametrize("text,value", [("Maret '21", "2021-03"), ("Maret \u201921", "2021-03"),
+                                        ("23 Maret '21", "2021-03-23"), ("Des '99", "1999-12")])
+def test_apostrophe_two_digit_year(text, value):
+    assert parse_date(text, REF).to_dict()["value"] == value

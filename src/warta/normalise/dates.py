@@ -65,6 +65,16 @@ _MODIFIER_RE = re.compile(r"^(?:awal|akhir|pertengahan|medio|penghujung|menjelan
 _RANGE_SEP_RE = re.compile(
     r"\s*(?:–|—|-|\bhingga\b|\bsampai(?:\s+dengan)?\b|\bs\.?\s?d\.?(?=\s|$)|\bs/d\b|\bdan\b)\s*", re.I
 )
+_PERIOD_RE = re.compile(
+    r"^(?P<kind>triwulan|kuartal|kwartal|caturwulan|semester)\s+(?:ke-?\s*)?"
+    r"(?P<n>iv|i{1,3}|[1-4]|pertama|kedua|ketiga|keempat|satu|dua|tiga|empat)"
+    r"(?:\s*,?\s*(?:tahun\s+)?(?:(?P<y>[0-9]{4})|(?P<mod>tahun\s+(?:ini|lalu|depan|kemarin))))?$",
+    re.I,
+)
+_PERIOD_MONTHS = {"triwulan": 3, "kuartal": 3, "kwartal": 3, "caturwulan": 4, "semester": 6}
+_ORDINALS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4, "pertama": 1, "satu": 1,
+             "kedua": 2, "dua": 2, "ketiga": 3, "tiga": 3, "keempat": 4, "empat": 4}
+_DECADE_RE = re.compile(r"^(?:tahun\s+|era\s+|dekade\s+)?(?P<d>[0-9]{3}0)\s*-?\s*an$", re.I)
 _WEEK_WORD_RE = re.compile(r"^(?:pekan|minggu)\s+(?P<dir>lalu|kemarin|ini|depan|mendatang)$", re.I)
 _PAST = {"lalu", "yang lalu", "kemarin", "silam", "sebelumnya"}
 _FUTURE = {"mendatang", "depan", "nanti", "ke depan", "lagi", "kemudian", "besok"}
@@ -174,7 +184,7 @@ def _vocab() -> _Vocab:
     relative = {r["phrase"]: (r["unit"], int(r["offset"])) for r in table("relative_dates.tsv")}
     textual = re.compile(
         r"^(?:(?P<d>[0-9]{1,2})\s*)?(?:bulan\s+)?(?P<m>" + phrase_pattern(months) + r")\.?"
-        r"(?:\s*,?\s*(?:tahun\s+)?(?P<y>[0-9]{4}))?$",
+        r"(?:\s*,?\s*(?:tahun\s+)?(?P<y>[0-9]{4}|'[0-9]{2}))?$",
         re.I,
     )
     wd = phrase_pattern(weekdays)
@@ -266,7 +276,8 @@ def _absolute(text: str) -> _Partial | None:
     if m := _vocab().textual.match(text):
         months = _vocab().months
         month = months[re.sub(r"[\s,\-]+", " ", m.group("m").lower())]
-        return _Partial(int(m.group("y")) if m.group("y") else None, month, int(m.group("d")) if m.group("d") else None)
+        year = _two_digit_year(m.group("y").lstrip("'")) if m.group("y") else None  # "Maret '21"
+        return _Partial(year, month, int(m.group("d")) if m.group("d") else None)
     if m := _YEAR_RE.match(text):
         return _Partial(int(m.group(1)))
     if m := _DAY_RE.match(text):
@@ -330,6 +341,11 @@ def _single(text: str, ref: date | None) -> _Span | None:
         return _weekday(m, ref)
     if ((m := _COUNT_RE.match(text)) or (m := _SE_COUNT_RE.match(text))) and (span := _counted(m, ref)):
         return span
+    if m := _PERIOD_RE.match(text):
+        return _period(m, ref)
+    if m := _DECADE_RE.match(text):
+        decade = int(m.group("d"))
+        return _Span(_complete(_Partial(decade), ref), _complete(_Partial(decade + 9), ref))
     if m := _MODIFIER_RE.match(text):  # "awal tahun ini", "akhir Maret": same period, coarser meaning
         return _single(m.group("rest"), ref)
     if (p := _absolute(low)) is not None:
@@ -339,6 +355,21 @@ def _single(text: str, ref: date | None) -> _Span | None:
             return _single_span(_complete(p, ref))
         return _single_span(_anchored(p, m.group("mod"), _need(ref, f"{text!r}")))
     return None
+
+
+def _period(m: re.Match[str], ref: date | None) -> _Span:
+    """'triwulan I 2021', 'semester kedua tahun lalu': the months of that part of the year."""
+    length = _PERIOD_MONTHS[m.group("kind").lower()]
+    n = _ORDINALS[m.group("n").lower()]
+    if n * length > 12:
+        raise _Fail(f"there is no {m.group('kind')} {m.group('n')}")
+    if m.group("y"):
+        year = int(m.group("y"))
+    else:
+        here = _need(ref, f"{m.group(0)!r} without a year")
+        mod = " ".join((m.group("mod") or "tahun ini").lower().split())
+        year = here.year + {"tahun ini": 0, "tahun lalu": -1, "tahun kemarin": -1, "tahun depan": 1}[mod]
+    return _Span(_complete(_Partial(year, (n - 1) * length + 1), ref), _complete(_Partial(year, n * length), ref))
 
 
 def _counted(m: re.Match[str], ref: date | None) -> _Span | None:
