@@ -66,6 +66,11 @@ def test_keep_together_merges_sentences_an_entity_crosses():
         ("21% dan US$ 1,2 juta", ["21", "%", "dan", "US", "$", "1,2", "juta"]),
         ("“Kami,” ujarnya…", ["“", "Kami", ",", "”", "ujarnya", "…"]),
         ("Sulawesi Tenggara—Kendari", ["Sulawesi", "Tenggara", "—", "Kendari"]),
+        # a web address is one token: the outlet in a dateline is one ORG
+        ("JAKARTA, KOMPAS.com - Kepala", ["JAKARTA", ",", "KOMPAS.com", "-", "Kepala"]),
+        ("Liputan6.com, Jakarta", ["Liputan6.com", ",", "Jakarta"]),
+        ("laman www.bp2mi.go.id.", ["laman", "www.bp2mi.go.id", "."]),
+        ("di Jakarta.Ia pun", ["di", "Jakarta", ".", "Ia", "pun"]),  # a missing space is not an address
     ],
 )
 def test_tokens(text, tokens):
@@ -81,6 +86,11 @@ def test_tokens_never_cross_a_word_boundary():
         for a, b in zip(inner, inner[1:]):
             # a token joins only letters/digits, or digits around a number separator
             assert (a.isalnum() and b.isalnum()) or a.isdigit() or b.isdigit()
+
+
+def test_a_web_address_ends_a_sentence_only_with_its_own_dot():
+    assert [s.text for s in split_sentences("Sumber: Tribunnews.com. Pemerintah menolak.")] == [
+        "Sumber: Tribunnews.com.", "Pemerintah menolak."]
 
 
 def test_sentence_tokens_offsets():

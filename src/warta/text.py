@@ -4,7 +4,8 @@ The one tokeniser of the project. Its tokens never cross a point where a
 SCHEMA.md span may begin or end (a boundary between a letter or digit and
 anything else), so every valid entity span is a whole number of tokens. The
 only joined runs are numbers with internal separators (1.200, 4,5, 23/3/2021,
-09.00), inside which no span can begin.
+09.00) and web addresses (KOMPAS.com, bp2mi.go.id: a news outlet is one ORG),
+inside which no span can begin.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .schema import Span
 _TOKEN_RE = re.compile(
     r"""
     Rp(?=\d)               # Rp4,5 -> Rp | 4,5
+    | [^\W_]+(?:[.-][^\W_]+)*\.(?:co\.id|go\.id|or\.id|ac\.id|com|COM|id|net|org|tv)(?![^\W_])
+                           # a web address, usually a news outlet: KOMPAS.com, Liputan6.com, bp2mi.go.id
     | \d+(?:[.,/:]\d+)+    # 1.200.000  4,5  23/3/2021  09.00
     | [^\W_]+              # a run of letters and digits: BP2MI, Lampung, 2021
     | \S                   # any other single visible character
