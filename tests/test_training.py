@@ -205,3 +205,18 @@ def test_one_per_mention_leaves_unconstrained_relations_alone():
     # a short form names one long form, and a long form has one short form here
     alias = [(3, 4, "ALIAS", 0.6), (3, 8, "ALIAS", 0.9), (9, 8, "ALIAS", 0.5)]
     assert one_per_mention(alias) == [(3, 8, "ALIAS", 0.9)]
+
+
+@pytest.mark.parametrize("text,span,expected", [
+    ("AKBP Rosmawati Sinaga, S.H., M.H. menyebut", "S.H", True),
+    ("AKBP Rosmawati Sinaga, S.H., M.H. menyebut", "M.H", True),
+    ("Dr. Rusdi Hamzah, M.Si. mengatakan", "M.Si", True),
+    ("tersangka A.H. (34) ditangkap", "A.H", False),  # initials, not after a comma: still a name
+    ("kata Budi, Sinaga menambahkan", "Sinaga", False),  # a name after a comma is a name
+])
+def test_degrees_after_a_name_are_not_names(text, span, expected):
+    from warta.models.inference import _degree_after_name
+
+    start = text.index(span)
+    assert _degree_after_name(text, start, start + len(span), "PER") is expected
+    assert not _degree_after_name(text, start, start + len(span), "ORG")
