@@ -7,8 +7,9 @@ Splits are 80/10/10 by document, stratified by the `topic` header, and
 frozen: `corpus/splits.tsv` records every document's split, so adding
 documents never moves one that a released model was trained, selected or
 tested on. `build` assigns documents the table does not list yet (stratified by
-topic among themselves, in the order of a hash of their id, so the result is
-deterministic) and appends them to the table.
+topic, continuing each topic's cycle of ten slots after the documents already
+listed, in the order of a hash of their id, so the result is deterministic)
+and appends them to the table.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -88,20 +89,23 @@ def assign_splits(docs: list[Document], frozen: dict[str, str] | None = None) ->
             out[frozen[doc.id]].append(doc)
         else:
             by_topic[doc.meta.get("topic", "")].append(doc)
+    listed = Counter(d.meta.get("topic", "") for d in docs if d.id in frozen)
     for topic in sorted(by_topic):
         ordered = sorted(by_topic[topic], key=lambda d: hashlib.sha1(d.id.encode()).hexdigest())
-        for rank, doc in enumerate(ordered):
+        for rank, doc in enumerate(ordered, start=listed[topic]):  # continue the topic's 10-slot cycle
             out[split_of(doc, rank)].append(doc)
     for split in out:
         out[split].sort(key=lambda d: d.id)
     return out
 
 
-def write_split_table(path: Path, splits: dict[str, list[Document]], order: list[str]) -> None:
-    """The table in source order (listed ids first, as they were), so a diff shows only additions."""
+def write_split_table(source: Path, target: Path, splits: dict[str, list[Document]], new: list[str]) -> None:
+    """The table read from `source` (comments and order kept) plus a line for each new document."""
     where = {d.id: s for s, items in splits.items() for d in items}
-    lines = ["id\tsplit"] + [f"{i}\t{where[i]}" for i in order]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    old = source.read_text(encoding="utf-8") if source.exists() else "id\tsplit\n"
+    if old and not old.endswith("\n"):
+        old += "\n"
+    target.write_text(old + "".join(f"{i}\t{where[i]}\n" for i in new), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--source", type=Path, default=ROOT / "source")
     b.add_argument("--out", type=Path, default=ROOT)
     b.add_argument("--splits", type=Path, default=ROOT / "splits.tsv",
-                   help="the frozen split table (read, then rewritten with any new documents)")
+                   help="the frozen split table; with new documents, OUT/splits.tsv gets it plus their lines")
     args = ap.parse_args(argv)
 
     paths = args.files if args.cmd == "check" else sorted(args.source.glob("*.txt"))
@@ -134,8 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         splits = assign_splits(docs, frozen)
         new = [d.id for d in docs if d.id not in frozen]
         if new:
-            write_split_table(args.splits, splits, list(frozen) + new)
-            print(f"{len(new)} new documents assigned and added to {args.splits}", file=sys.stderr)
+            write_split_table(args.splits, args.out / "splits.tsv", splits, new)
+            print(f"{len(new)} new documents assigned and added to {args.out / 'splits.tsv'}", file=sys.stderr)
         for split, items in splits.items():
             n = write_jsonl(items, args.out / f"{split}.jsonl")
             print(f"{split}: {n} documents", file=sys.stderr)

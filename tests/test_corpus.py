@@ -59,6 +59,26 @@ def test_adding_documents_moves_no_frozen_document():
     assert build.assign_splits(old + new, frozen) == second  # deterministic
 
 
+def test_small_additions_continue_the_topic_cycle():
+    build = _build_module()
+    # three police documents are listed; the fourth of the topic takes slot 3 (dev), not slot 0
+    listed = [Document(id=f"a-{i}", text="x", meta={"topic": "police"}) for i in range(3)]
+    frozen = {d.id: "train" for d in listed}
+    added = Document(id="b-1", text="x", meta={"topic": "police"})
+    got = build.assign_splits(listed + [added], frozen)
+    assert [d.id for d in got["dev"]] == ["b-1"]
+
+
+def test_new_documents_are_appended_to_the_table(tmp_path):
+    build = _build_module()
+    source = tmp_path / "splits.tsv"
+    source.write_text("# frozen for release 1\nid\tsplit\na-1\ttrain\n", encoding="utf-8")
+    docs = [Document(id="a-1", text="x", meta={"topic": "police"}), Document(id="b-1", text="x", meta={"topic": "police"})]
+    splits = build.assign_splits(docs, build.read_split_table(source))
+    build.write_split_table(source, tmp_path / "out.tsv", splits, ["b-1"])
+    assert (tmp_path / "out.tsv").read_text(encoding="utf-8") == "# frozen for release 1\nid\tsplit\na-1\ttrain\nb-1\ttrain\n"
+
+
 def test_split_table_names_only_existing_documents(tmp_path):
     build = _build_module()
     docs = [Document(id="a-001", text="x", meta={"topic": "police"})]

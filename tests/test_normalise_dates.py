@@ -175,7 +175,10 @@ RANGES = [
     ("caturwulan ketiga 2020", "2020-09", "2020-12"),
     ("akhir triwulan II 2024", "2024-04", "2024-06"),
     ("triwulan I 2021 hingga triwulan II 2021", "2021-01", "2021-06"),
+    ("triwulan I-2021", "2021-01", "2021-03"),  # as the statistics bureau writes it
+    ("semester II/2020", "2020-07", "2020-12"),
     ("1990-an", "1990", "1999"),
+    ("tahun 1800-an", "1800", "1899"),  # a round hundred is a century
     ("tahun 2000-an", "2000", "2009"),
 ]
 
@@ -239,6 +242,7 @@ UNRESOLVED = [
     ("triwulan II", None, "publication date"),
     ("kuartal V 2021", None, "unrecognised date"),
     ("semester III 2021", None, "there is no semester III"),
+    ("kuartal 42021", None, "unrecognised date"),
     ("   ", REF, "empty text"),
 ]
 

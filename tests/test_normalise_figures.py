@@ -203,6 +203,8 @@ NUMBER_WORDS = [
     ("sepertiga", pytest.approx(1 / 3)),
     ("dua pertiga", pytest.approx(2 / 3)),
     ("seperlima", 0.2),
+    ("sepertujuh", pytest.approx(1 / 7)),
+    ("seperseribu", 0.001),
     ("tiga perempat juta", 750000),
     ("1,5 juta", 1500000),
     ("2 ratus", 200),
@@ -329,6 +331,12 @@ def test_non_str_raises_type_error():
 def test_fraction_keeps_its_counted_noun():
     got = parse_figure("tiga perempat penduduk")
     assert got.value == 0.75 and got.unit == "penduduk"
+
+
+@pytest.mark.parametrize("text", ["dua puluh tiga perempat", "satu juta tiga perempat"])
+def test_fraction_numerator_is_one_small_number(text):
+    got = parse_figure(text)
+    assert isinstance(got, Unresolved) and "numerator" in got.reason
 
 
 def test_denominator_without_numerator_is_unresolved():

@@ -81,6 +81,18 @@ _PIECES = [
     "4,5",
     "09.00",
     "23/3/2021",
+    "perempat",
+    "sepertiga",
+    "pertiga",
+    "triwulan",
+    "semester",
+    "kuartal",
+    "I",
+    "IV",
+    "-an",
+    "1990",
+    "'21",
+    "-",
 ]
 SPANS = st.one_of(
     st.text(max_size=60),

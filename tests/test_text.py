@@ -71,6 +71,8 @@ def test_keep_together_merges_sentences_an_entity_crosses():
         ("Liputan6.com, Jakarta", ["Liputan6.com", ",", "Jakarta"]),
         ("laman www.bp2mi.go.id.", ["laman", "www.bp2mi.go.id", "."]),
         ("di Jakarta.Ia pun", ["di", "Jakarta", ".", "Ia", "pun"]),  # a missing space is not an address
+        ("JAKARTA-KOMPAS.com -", ["JAKARTA", "-", "KOMPAS.com", "-"]),  # the place stays apart
+        ("TEMPO.CO, Jakarta", ["TEMPO.CO", ",", "Jakarta"]),
     ],
 )
 def test_tokens(text, tokens):
@@ -80,17 +82,28 @@ def test_tokens(text, tokens):
 
 
 def test_tokens_never_cross_a_word_boundary():
-    text = "PT.Maju Jaya(Persero)Tbk, BP3MI-Riau 2.500ringgit"
+    text = "PT.Maju Jaya(Persero)Tbk, BP3MI-Riau 2.500ringgit, Liputan6.com-Jakarta"
     for t in tokenize(text):
         inner = t.text
         for a, b in zip(inner, inner[1:]):
-            # a token joins only letters/digits, or digits around a number separator
-            assert (a.isalnum() and b.isalnum()) or a.isdigit() or b.isdigit()
+            # a token joins only letters/digits, digits around a number separator, or an address's dots
+            assert (a.isalnum() and b.isalnum()) or a.isdigit() or b.isdigit() or "." in (a, b), t.text
 
 
-def test_a_web_address_ends_a_sentence_only_with_its_own_dot():
-    assert [s.text for s in split_sentences("Sumber: Tribunnews.com. Pemerintah menolak.")] == [
-        "Sumber: Tribunnews.com.", "Pemerintah menolak."]
+def test_annotations_inside_a_joined_token_still_get_whole_words():
+    from warta.models.windows import document_words
+
+    text = "Menurut Kompas.com, 23/3/2021 pagi."
+    spans = [(8, 14), (20, 24)]  # "Kompas" alone, and "23/3" out of a date token
+    words = document_words(text, spans)
+    assert all(words.word_range(s, e) is not None for s, e in spans)
+    assert [w.text for w in words.words][:6] == ["Menurut", "Kompas", ".com", ",", "23/3", "/2021"]
+
+
+@pytest.mark.parametrize("outlet", ["Tribunnews.com", "jpnn.com", "viva.co.id"])
+def test_a_web_address_ends_a_sentence_only_with_its_own_dot(outlet):
+    assert [s.text for s in split_sentences(f"Sumber: {outlet}. Pemerintah menolak.")] == [
+        f"Sumber: {outlet}.", "Pemerintah menolak."]
 
 
 def test_sentence_tokens_offsets():

@@ -207,16 +207,23 @@ def test_one_per_mention_leaves_unconstrained_relations_alone():
     assert one_per_mention(alias) == [(3, 8, "ALIAS", 0.9)]
 
 
-@pytest.mark.parametrize("text,span,expected", [
-    ("AKBP Rosmawati Sinaga, S.H., M.H. menyebut", "S.H", True),
-    ("AKBP Rosmawati Sinaga, S.H., M.H. menyebut", "M.H", True),
-    ("Dr. Rusdi Hamzah, M.Si. mengatakan", "M.Si", True),
-    ("tersangka A.H. (34) ditangkap", "A.H", False),  # initials, not after a comma: still a name
-    ("kata Budi, Sinaga menambahkan", "Sinaga", False),  # a name after a comma is a name
+@pytest.mark.parametrize("text,names,expected", [
+    ("AKBP Rosmawati Sinaga, S.H., M.H. menyebut", ["Rosmawati Sinaga", "S.H", "M.H"], ["Rosmawati Sinaga"]),
+    ("Dr. Rusdi Hamzah, M.Si. mengatakan", ["Rusdi Hamzah", "M.Si"], ["Rusdi Hamzah"]),
+    ("Irjen Pol Andi Rahman, S.IP., M.Si. hadir", ["Andi Rahman", "S.IP", "M.Si"], ["Andi Rahman"]),
+    # initials after a comma that follows no name stay names
+    ("Polisi menangkap dua pelaku, R.S. (25) dan A.H. (34).", ["R.S", "A.H"], ["R.S", "A.H"]),
+    ("kata Budi, Sinaga menambahkan", ["Budi", "Sinaga"], ["Budi", "Sinaga"]),  # a name after a name
 ])
-def test_degrees_after_a_name_are_not_names(text, span, expected):
-    from warta.models.inference import _degree_after_name
+def test_degrees_after_a_name_are_not_names(text, names, expected):
+    from warta.models.inference import _without_degrees
+    from warta.models.windows import document_words
 
-    start = text.index(span)
-    assert _degree_after_name(text, start, start + len(span), "PER") is expected
-    assert not _degree_after_name(text, start, start + len(span), "ORG")
+    words = document_words(text)
+    def span_of(name):
+        s = text.index(name)
+        first = next(i for i, w in enumerate(words.words) if w.start == s)
+        last = next(i for i, w in enumerate(words.words) if w.end == s + len(name))
+        return (first, last + 1, "PER", 0.9)
+    kept = _without_degrees(text, words, [span_of(n) for n in names])
+    assert [text[words.words[s].start:words.words[e - 1].end] for s, e, _, _ in kept] == expected

@@ -17,15 +17,21 @@ from typing import Iterable
 
 from .schema import Span
 
+#: a web address (KOMPAS.com, Liputan6.com, bp2mi.go.id, TEMPO.CO): at most five labels,
+#: never starting inside a dotted chain (so that scanning stays linear), no hyphens
+#: (so "JAKARTA-KOMPAS.com" keeps the place apart)
+_ADDRESS = (r"(?<![^\W_]\.)[^\W_]+(?:\.[^\W_]+){0,3}\."
+            r"(?:co\.id|go\.id|or\.id|ac\.id|com|id|co|net|org|tv|CO\.ID|GO\.ID|OR\.ID|AC\.ID|COM|ID|CO|NET|ORG|TV)"
+            r"(?![^\W_])")
+_ADDRESS_RE = re.compile(_ADDRESS)
 _TOKEN_RE = re.compile(
     r"""
     Rp(?=\d)               # Rp4,5 -> Rp | 4,5
-    | [^\W_]+(?:[.-][^\W_]+)*\.(?:co\.id|go\.id|or\.id|ac\.id|com|COM|id|net|org|tv)(?![^\W_])
-                           # a web address, usually a news outlet: KOMPAS.com, Liputan6.com, bp2mi.go.id
+    | {address}  # a web address, usually a news outlet
     | \d+(?:[.,/:]\d+)+    # 1.200.000  4,5  23/3/2021  09.00
     | [^\W_]+              # a run of letters and digits: BP2MI, Lampung, 2021
     | \S                   # any other single visible character
-    """,
+    """.replace("{address}", _ADDRESS),
     re.VERBOSE,
 )
 
@@ -64,6 +70,8 @@ def _is_abbreviation(line: str, dot: int) -> bool:
     if not m:
         return False
     word = m.group(1)
+    if _ADDRESS_RE.fullmatch(word[:-1] if word.endswith(".") else word):
+        return False  # "jpnn.com." ends a sentence like any word
     if len(word) == 1 and word.isalpha():
         return True  # an initial: "Benny R. Sutanto"
     bare = word.lower().rstrip(".")

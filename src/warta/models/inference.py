@@ -77,17 +77,34 @@ def _decode_spans(logp: np.ndarray, words: Words, tagset) -> list[tuple[int, int
     return out
 
 
-_DEGREE_RE = re.compile(r"(?:[A-Z][a-z]{0,3}\.)+[A-Z][a-z]{0,3}\.?")
+_DEGREE_RE = re.compile(r"(?:[A-Z][A-Za-z]{0,3}\.)+[A-Z][A-Za-z]{0,3}\.?")
+_AFTER_NAME_RE = re.compile(r"\.?\s*,\s*$")
 
 
-def _degree_after_name(text: str, start: int, end: int, label: str) -> bool:
-    """A PER span that is an academic degree after a comma ("..., S.H., M.H."): not a name.
+def _degree_after_name(text: str, start: int, end: int, label: str, name_end: int | None) -> bool:
+    """A PER span that is an academic degree right after a name and a comma ("X, S.H., M.H.").
 
     SCHEMA.md keeps degrees outside PER; the corpus has few of them, and real
     news strings several after a name, which the tagger then reads as names.
+    `name_end` is where the PER span (or the degree already dropped) before
+    this one ends; initials after a comma that follows no name ("dua pelaku,
+    R.S. (25) dan A.H. (34)") stay names.
     """
-    return (label == "PER" and _DEGREE_RE.fullmatch(text[start:end]) is not None
-            and text[:start].rstrip().endswith(","))
+    return (label == "PER" and name_end is not None and _DEGREE_RE.fullmatch(text[start:end]) is not None
+            and _AFTER_NAME_RE.fullmatch(text[name_end:start]) is not None)
+
+
+def _without_degrees(text: str, words: Words, spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+    kept: list[tuple[int, int, str, float]] = []
+    name_end: int | None = None
+    for span in spans:
+        start, end = words.words[span[0]].start, words.words[span[1] - 1].end
+        if _degree_after_name(text, start, end, span[2], name_end):
+            name_end = end  # a second degree follows the first: "S.H., M.H."
+            continue
+        kept.append(span)
+        name_end = end if span[2] == "PER" else None
+    return kept
 
 
 #: relation label -> the sides on which one mention takes part in at most one such relation.
@@ -147,8 +164,7 @@ def _predict_one(extractor: Extractor, words: Words, vecs: torch.Tensor, doc_id:
     vecs = vecs.to(dev)
     ent_logits, trig_logits = heads.tag_logits(vecs)
     ent_logits, trig_logits = ent_logits.cpu(), trig_logits.cpu()
-    ent_spans = [sp for sp in _decode_spans(log_softmax_np(ent_logits.numpy()), words, ENTITY_TAGS)
-                 if not _degree_after_name(text, words.words[sp[0]].start, words.words[sp[1] - 1].end, sp[2])]
+    ent_spans = _without_degrees(text, words, _decode_spans(log_softmax_np(ent_logits.numpy()), words, ENTITY_TAGS))
     # a word inside an entity is never a trigger (SCHEMA.md §2a.18): only O is left for it
     trig_lp = log_softmax_np(trig_logits.numpy())
     for s, e, _, _ in ent_spans:

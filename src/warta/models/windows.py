@@ -10,6 +10,8 @@ offsets always refer to the original text.
 
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -35,14 +37,27 @@ class Words:
 
 
 def document_words(text: str, keep_together: Iterable[tuple[int, int]] = ()) -> Words:
-    sentences = split_sentences(text, keep_together)
+    """Words of `text` by sentence. Annotated spans (`keep_together`) stay in one sentence,
+    and a token they begin or end inside (an annotation over part of "KOMPAS.com" or
+    "23/3/2021") is cut there, so every valid span is a whole number of words."""
+    spans = list(keep_together)
+    sentences = split_sentences(text, spans)
+    cuts = sorted({b for s, e in spans for b in (s, e)})
     words: list[Span] = []
     sent_of: list[int] = []
     for k, s in enumerate(sentences):
-        toks = tokenize(text, s.start, s.end)
+        toks = [piece for tok in tokenize(text, s.start, s.end) for piece in _cut(text, tok, cuts)]
         words += toks
         sent_of += [k] * len(toks)
     return Words(text, words, sent_of, sentences)
+
+
+def _cut(text: str, tok: Span, cuts: list[int]) -> list[Span]:
+    inner = cuts[bisect.bisect_right(cuts, tok.start):bisect.bisect_left(cuts, tok.end)]
+    if not inner:
+        return [tok]
+    bounds = [tok.start, *inner, tok.end]
+    return [Span(a, b, text[a:b]) for a, b in zip(bounds, bounds[1:])]
 
 
 @dataclass

@@ -68,7 +68,7 @@ _RANGE_SEP_RE = re.compile(
 _PERIOD_RE = re.compile(
     r"^(?P<kind>triwulan|kuartal|kwartal|caturwulan|semester)\s+(?:ke-?\s*)?"
     r"(?P<n>iv|i{1,3}|[1-4]|pertama|kedua|ketiga|keempat|satu|dua|tiga|empat)"
-    r"(?:\s*,?\s*(?:tahun\s+)?(?:(?P<y>[0-9]{4})|(?P<mod>tahun\s+(?:ini|lalu|depan|kemarin))))?$",
+    r"(?:(?:\s+|\s*[,/\-–]\s*)(?:tahun\s+)?(?:(?P<y>[0-9]{4})|(?P<mod>tahun\s+(?:ini|lalu|depan|kemarin))))?$",
     re.I,
 )
 _PERIOD_MONTHS = {"triwulan": 3, "kuartal": 3, "kwartal": 3, "caturwulan": 4, "semester": 6}
@@ -343,9 +343,10 @@ def _single(text: str, ref: date | None) -> _Span | None:
         return span
     if m := _PERIOD_RE.match(text):
         return _period(m, ref)
-    if m := _DECADE_RE.match(text):
-        decade = int(m.group("d"))
-        return _Span(_complete(_Partial(decade), ref), _complete(_Partial(decade + 9), ref))
+    if m := _DECADE_RE.match(text):  # "1990-an" is a decade; "1800-an" (a round hundred) a century
+        first = int(m.group("d"))
+        last = first + (99 if first % 100 == 0 and first != 2000 else 9)
+        return _Span(_complete(_Partial(first), ref), _complete(_Partial(last), ref))
     if m := _MODIFIER_RE.match(text):  # "awal tahun ini", "akhir Maret": same period, coarser meaning
         return _single(m.group("rest"), ref)
     if (p := _absolute(low)) is not None:

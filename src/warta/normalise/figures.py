@@ -259,6 +259,8 @@ class _Reading:
         elif kind == "per":  # the numerator is the group read so far: "tiga perempat" = 3/4
             if self.last not in ("unit", "num") or self.group == 0:
                 raise _Malformed("a denominator without a numerator")
+            if self.prev is not None or self.total or self.group >= 10:
+                raise _Malformed("a fraction's numerator is one number below ten")
             self.group /= value
             self.last = "frac"
         elif kind == "frac":

@@ -1,0 +1,46 @@
+"""The benchmark scripts' own logic (the measurements themselves live in docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from argparse import Namespace
+from pathlib import Path
+
+from warta.schema import Document, Entity
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _public_ner():
+    spec = importlib.util.spec_from_file_location("public_ner", ROOT / "benchmarks" / "public_ner.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_predictions_over_spans_outside_the_schema_are_not_counted():
+    bench = _public_ner()
+    gold = Document(id="s1", text="makan rendang di padang bersama joko", meta={
+        "unknown": [{"start": 6, "end": 13, "label": "FNB"}]})
+    pred = Document(id="s1", text=gold.text, entities=[
+        Entity("T1", "ORG", 6, 13, "rendang"),  # over the food span: neither right nor wrong
+        Entity("T2", "LOC", 17, 23, "padang"),
+        Entity("T3", "PER", 32, 36, "joko"),
+    ])
+    kept = bench._outside_unknown(pred, gold)
+    assert [e.text for e in kept.entities] == ["padang", "joko"]
+
+
+def test_score_model_reads_dev_splits_and_reports_per_set(tmp_path, model_dir, capsys):
+    bench = _public_ner()
+    data = tmp_path / "datasets"
+    (data / "nerp").mkdir(parents=True)
+    (data / "nerp" / "valid.txt").write_text(
+        "joko\tB-PPL\nmakan\tO\nrendang\tB-FNB\ndi\tO\npadang\tB-PLC\n\nbudi\tB-PPL\npulang\tO\n", encoding="utf-8")
+    args = Namespace(data=data, sets="nerp", model=str(model_dir), out=tmp_path / "out")
+    assert bench.score_model(args) == 0
+    result = json.loads((tmp_path / "out" / "model_results.json").read_text(encoding="utf-8"))["sets"]["nerp"]
+    assert result["sentences"] == 2 and 0.0 <= result["dev_f1"] <= 100.0
+    assert set(result["dev_per_label"]) <= {"PER", "ORG", "LOC"}
+    assert "| nerp | 2 |" in capsys.readouterr().out
