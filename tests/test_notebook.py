@@ -48,7 +48,8 @@ def test_notebook_runs(monkeypatch):
     assert not [o for o in outputs if o.output_type == "error"]
     text = "\n".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert f"model: {model.resolve()}" in text
-    assert "44 articles" in text and "entities" in text
+    n_dev = sum(1 for line in (ROOT / "corpus" / "dev.jsonl").read_text(encoding="utf-8").splitlines() if line.strip())
+    assert f"{n_dev} articles" in text and "entities" in text
     html = [o.data["text/html"] for o in outputs if o.output_type in ("display_data", "execute_result")
             and "text/html" in o.get("data", {})]
     assert any('<div class="warta">' in h and '<ul class="legend"' in h for h in html), "no HTML view"
