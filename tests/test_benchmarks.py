@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from argparse import Namespace
-from pathlib import Path
+
+from scripts import load_script
 
 from warta.schema import Document, Entity
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def _public_ner():
-    spec = importlib.util.spec_from_file_location("public_ner", ROOT / "benchmarks" / "public_ner.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/public_ner.py")
 
 
 def test_predictions_over_spans_outside_the_schema_are_not_counted():

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from scripts import load_script
 
 from warta.corpus import read_documents
 from warta.corpus.stats import corpus_stats
@@ -39,10 +40,7 @@ def test_splits_are_built_from_the_sources(tmp_path):
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("corpus_build", ROOT / "corpus" / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("corpus/build.py")
 
 
 def test_adding_documents_moves_no_frozen_document():
