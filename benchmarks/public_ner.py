@@ -59,9 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         return score_model(args)
 
     results = {}
-    for name in [s.strip() for s in (args.sets or "nergrit,nerui").split(",") if s.strip()]:
-        if name not in SETS:
-            ap.error(f"unknown set {name!r}")
+    for name in set_names(args.sets, "nergrit,nerui"):
         train, dev = (str(args.data / p) for p in SETS[name])
         cfg = TrainConfig(
             output_dir=str(args.out / name), backbone=args.backbone, encoder_layers=args.encoder_layers,
@@ -96,30 +94,24 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _outside_unknown(pred, gold):
-    unknown = [(u["start"], u["end"]) for u in gold.meta.get("unknown", [])]
-    pred.entities = [e for e in pred.entities if not any(s < e.end and e.start < t for s, t in unknown)]
-    pred.relations, pred.events = [], []  # these sets annotate entities only
-    return pred
-
-
-def score_model(args: argparse.Namespace) -> int:
-    from warta.corpus import read_documents
-    from warta.evaluation import evaluate
-    from warta.pipeline import predict_documents
-
-    names = [s.strip() for s in (args.sets or ",".join(SETS)).split(",") if s.strip()]
+def set_names(spec: str | None, default: str) -> list[str]:
+    """The sets named in --sets (or `default`), checked before any work starts."""
+    names = [s.strip() for s in (spec or default).split(",") if s.strip()]
     unknown = [n for n in names if n not in SETS]
     if unknown:
         raise SystemExit(f"unknown set(s) {', '.join(unknown)} (known: {', '.join(SETS)})")
+    return names
+
+
+def score_model(args: argparse.Namespace) -> int:
+    from warta.evaluation import evaluate
+    from warta.pipeline import predict_documents
+
     results = {}
-    for name in names:
+    for name in set_names(args.sets, ",".join(SETS)):
         source = DataSource(str(args.data / SETS[name][1]), format="conll", label_map=name, unknown="mark")
-        gold = source.read()
-        # spans of labels outside the schema (NERP's events, food and beverages) are neither
-        # gold nor errors: a prediction overlapping one is left out of the count
-        pred = [_outside_unknown(d, g) for d, g in zip(predict_documents(gold, model=args.model), gold)]
-        report = evaluate(gold, pred, labels=set(source.scored_labels()))
+        gold = source.read()  # NERP's events and food are marked unknown: the scorer counts them neither way
+        report = evaluate(gold, predict_documents(gold, model=args.model), labels=set(source.scored_labels()))
         ents = report["entities"]
         results[name] = {"dev_f1": round(100 * ents["micro"]["f1"], 1),
                          "dev_per_label": {k: round(100 * v["f1"], 1) for k, v in ents["per_label"].items()},

@@ -75,7 +75,7 @@ def read_split_table(path: Path) -> dict[str, str]:
 
 
 def assign_splits(docs: list[Document], frozen: dict[str, str] | None = None) -> dict[str, list[Document]]:
-    """Listed documents keep their split; the others are stratified by topic among themselves."""
+    """Listed documents keep their split; the others continue their topic's cycle of ten slots."""
     frozen = frozen or {}
     ids = {d.id for d in docs}
     gone = sorted(set(frozen) - ids)

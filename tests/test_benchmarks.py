@@ -7,24 +7,9 @@ from argparse import Namespace
 
 from scripts import load_script
 
-from warta.schema import Document, Entity
-
 
 def _public_ner():
     return load_script("benchmarks/public_ner.py")
-
-
-def test_predictions_over_spans_outside_the_schema_are_not_counted():
-    bench = _public_ner()
-    gold = Document(id="s1", text="makan rendang di padang bersama joko", meta={
-        "unknown": [{"start": 6, "end": 13, "label": "FNB"}]})
-    pred = Document(id="s1", text=gold.text, entities=[
-        Entity("T1", "ORG", 6, 13, "rendang"),  # over the food span: neither right nor wrong
-        Entity("T2", "LOC", 17, 23, "padang"),
-        Entity("T3", "PER", 32, 36, "joko"),
-    ])
-    kept = bench._outside_unknown(pred, gold)
-    assert [e.text for e in kept.entities] == ["padang", "joko"]
 
 
 def test_score_model_reads_dev_splits_and_reports_per_set(tmp_path, model_dir, capsys):

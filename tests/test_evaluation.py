@@ -95,6 +95,22 @@ def test_label_restriction_and_map():
     assert r["entities"]["micro"]["support"] == 3
 
 
+def test_predictions_over_spans_outside_the_schema_are_not_counted():
+    gold = Document(id="s1", text="makan rendang di padang bersama joko", entities=[
+        Entity("T1", "LOC", 17, 23, "padang"), Entity("T2", "PER", 32, 36, "joko")],
+        meta={"unknown": [{"start": 6, "end": 13, "label": "FNB"}]})
+    pred = Document(id="s1", text=gold.text, entities=[
+        Entity("T1", "ORG", 6, 13, "rendang"),  # over the food span: neither right nor wrong
+        Entity("T2", "LOC", 17, 23, "padang"),
+        Entity("T3", "PER", 32, 36, "joko"),
+    ])
+    micro = evaluate([gold], [pred])["entities"]["micro"]
+    assert (micro["tp"], micro["fp"], micro["fn"]) == (2, 0, 0)
+    # without the mark the same prediction is a false positive
+    plain = Document(id="s1", text=gold.text, entities=gold.entities)
+    assert evaluate([plain], [pred])["entities"]["micro"]["fp"] == 1
+
+
 def test_duplicates_count_as_multisets():
     gold = _gold()
     pred = copy.deepcopy(gold)

@@ -9,6 +9,9 @@ Matching counts multisets, so two gold items with the same key need two
 predictions. Predictions are joined to gold documents by `id`; a gold document
 without a prediction counts as predicting nothing, and a prediction for a
 document the gold set lacks is an error (it would otherwise vanish silently).
+A predicted entity overlapping a span the gold marks as outside the schema
+(``meta["unknown"]``, from a CoNLL set read with ``unknown="mark"``, such as
+NERP's events) is neither right nor wrong: it is not counted.
 
 The JSON layout returned by `evaluate` is stable (docs/evaluation.md)::
 
@@ -109,9 +112,13 @@ def pair_documents(gold: Iterable[Document], pred: Iterable[Document]) -> list[t
     return pairs
 
 
-def _entity_keys(doc: Document, label_map: Mapping[str, str] | None, labels: set[str] | None) -> Counter:
+def _entity_keys(doc: Document, label_map: Mapping[str, str] | None, labels: set[str] | None,
+                 unknown: Iterable[tuple[int, int]] = ()) -> Counter:
     out: Counter = Counter()
+    unknown = list(unknown)
     for e in doc.entities:
+        if any(s < e.end and e.start < u for s, u in unknown):
+            continue
         label = label_map.get(e.label, e.label) if label_map else e.label
         if labels is None or label in labels:
             out[(doc.id, e.start, e.end, label)] += 1
@@ -169,7 +176,7 @@ def evaluate(
     pairs = pair_documents(gold, pred)
     for g, p in pairs:
         ge += _entity_keys(g, label_map, label_set)
-        pe += _entity_keys(p, label_map, label_set)
+        pe += _entity_keys(p, label_map, label_set, ((u["start"], u["end"]) for u in g.meta.get("unknown", ())))
         gr += _relation_keys(g, rel_set)
         pr += _relation_keys(p, rel_set)
         t, a = _event_keys(g, type_set)

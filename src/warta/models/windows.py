@@ -11,7 +11,6 @@ offsets always refer to the original text.
 from __future__ import annotations
 
 import bisect
-
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 

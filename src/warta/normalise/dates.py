@@ -76,6 +76,7 @@ _ORDINALS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4,
              "kedua": 2, "dua": 2, "ketiga": 3, "tiga": 3, "keempat": 4, "empat": 4}
 _DECADE_RE = re.compile(r"^(?:tahun\s+|era\s+|dekade\s+)?(?P<d>[0-9]{3}0)\s*-?\s*an$", re.I)
 _WEEK_WORD_RE = re.compile(r"^(?:pekan|minggu)\s+(?P<dir>lalu|kemarin|ini|depan|mendatang)$", re.I)
+_YEAR_OFFSETS = {"ini": 0, "tahun ini": 0, "tahun lalu": -1, "tahun kemarin": -1, "tahun depan": 1}
 _PAST = {"lalu", "yang lalu", "kemarin", "silam", "sebelumnya"}
 _FUTURE = {"mendatang", "depan", "nanti", "ke depan", "lagi", "kemudian", "besok"}
 
@@ -306,7 +307,7 @@ def _anchored(p: _Partial, mod: str, ref: date) -> _Point:
     """A month or day-month with 'lalu'/'mendatang'/'tahun ini': choose its year around ref."""
     mod = " ".join(mod.lower().split())
     if mod.startswith("tahun") or mod == "ini":
-        offset = {"ini": 0, "tahun ini": 0, "tahun lalu": -1, "tahun kemarin": -1, "tahun depan": 1}[mod]
+        offset = _YEAR_OFFSETS[mod]
         return _complete(replace(p, year=ref.year + offset), ref)
     past = mod in _PAST
     if p.day is None:  # "Juni lalu": the last June before this month
@@ -369,7 +370,7 @@ def _period(m: re.Match[str], ref: date | None) -> _Span:
     else:
         here = _need(ref, f"{m.group(0)!r} without a year")
         mod = " ".join((m.group("mod") or "tahun ini").lower().split())
-        year = here.year + {"tahun ini": 0, "tahun lalu": -1, "tahun kemarin": -1, "tahun depan": 1}[mod]
+        year = here.year + _YEAR_OFFSETS[mod]
     return _Span(_complete(_Partial(year, (n - 1) * length + 1), ref), _complete(_Partial(year, n * length), ref))
 
 
